@@ -1,0 +1,1 @@
+"""hfapi: a faithful client for the Hugging Face Hub API."""

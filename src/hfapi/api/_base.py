@@ -1,0 +1,157 @@
+"""What every ``HfApi`` mixin shares: endpoint, token, the HTTP session, URL builders.
+
+Mixins hold no state of their own; everything they need is here, typed, so mypy
+checks every call they make.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Callable, Dict, Iterator, Optional, TypeVar, Union
+
+import requests
+
+from .. import constants
+from .._session import BearerAuth, HubSession, Timeout, build_user_agent
+from .._validators import quote, validate_repo_type
+from ..auth import TokenArg, require_write_token, resolve_token
+
+R = TypeVar("R")
+
+
+class _ApiBase:
+    """State and plumbing of an ``HfApi`` client (see :class:`hfapi.HfApi`)."""
+
+    #: Default ``(connect, read)`` timeout in seconds of every request this client sends.
+    #: Set it on an instance (``api.timeout = 30``) to change it.
+    timeout: Timeout = constants.DEFAULT_TIMEOUT
+
+    def __init__(
+        self,
+        endpoint: Optional[str] = None,
+        token: Optional[str] = None,
+        library_name: Optional[str] = None,
+        library_version: Optional[str] = None,
+        user_agent: Union[Dict[str, str], str, None] = None,
+    ) -> None:
+        self.endpoint = endpoint if endpoint is not None else constants.ENDPOINT
+        self.token = token
+        self.library_name = library_name
+        self.library_version = library_version
+        self.user_agent = user_agent
+        self._http = HubSession()
+        self._future_lock = threading.Lock()
+        self._future_pool: Optional[ThreadPoolExecutor] = None
+
+    def __repr__(self) -> str:
+        token = "<set>" if self.token else None
+        return f"{type(self).__name__}(endpoint={self.endpoint!r}, token={token})"
+
+    # -- URLs ----------------------------------------------------------------------------
+
+    def _repo_api_url(self, repo_id: str, repo_type: Optional[str], *segments: str) -> str:
+        """``{endpoint}/api/{type}s/{repo_id}[/segment...]``; segments are pre-quoted."""
+        kind = repo_type or constants.REPO_TYPE_MODEL
+        return "/".join((f"{self.endpoint}/api/{kind}s/{repo_id}",) + segments)
+
+    def _web_url(self, repo_id: str, repo_type: Optional[str]) -> str:
+        """``{endpoint}/[datasets/|spaces/]{repo_id}``."""
+        prefix = constants.REPO_TYPES_URL_PREFIXES.get(repo_type or "", "")
+        return f"{self.endpoint}/{prefix}{repo_id}"
+
+    @staticmethod
+    def _quote(value: str) -> str:
+        return quote(value)
+
+    @staticmethod
+    def _checked_repo_type(repo_type: Optional[str], message: str = "Invalid repo type") -> str:
+        return validate_repo_type(repo_type, message)
+
+    # -- requests ------------------------------------------------------------------------
+
+    def _user_agent(self) -> str:
+        return build_user_agent(self.library_name, self.library_version, self.user_agent)
+
+    def _resolve_token(self, token: TokenArg, *, write: bool = False) -> Optional[str]:
+        resolved = resolve_token(token, self.token)
+        return require_write_token(resolved) if write else resolved
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        token: TokenArg = None,
+        write: bool = False,
+        timeout: Timeout = None,
+        headers: Optional[Dict[str, str]] = None,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """Send a request to this client's endpoint with its headers and token.
+
+        Args:
+            token: per-call token argument (see :func:`hfapi.auth.resolve_token`).
+            write: the call is a write action: a personal token is mandatory.
+            timeout: overrides this client's default timeout.
+            headers: extra headers.
+            **kwargs: passed to :meth:`HubSession.request` (params, json, data...).
+        """
+        resolved = self._resolve_token(token, write=write)
+        sent = {"user-agent": self._user_agent()}
+        sent.update(headers or {})
+        return self._http.request(
+            method,
+            url,
+            headers=sent,
+            auth=BearerAuth(resolved) if resolved else None,
+            timeout=self.timeout if timeout is None else timeout,
+            **kwargs,
+        )
+
+    def _paginate(
+        self,
+        url: str,
+        *,
+        token: TokenArg = None,
+        params: Optional[Any] = None,
+        timeout: Timeout = None,
+    ) -> Iterator[Any]:
+        """Lazily yield the items of a paginated listing on this client's endpoint."""
+        resolved = self._resolve_token(token)
+        return self._http.paginate(
+            url,
+            params=params,
+            headers={"user-agent": self._user_agent()},
+            auth=BearerAuth(resolved) if resolved else None,
+            timeout=self.timeout if timeout is None else timeout,
+        )
+
+    # -- background jobs -----------------------------------------------------------------
+
+    def run_as_future(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> "Future[R]":
+        """Run ``fn(*args, **kwargs)`` on this client's background worker.
+
+        Jobs run one at a time, in the order they were submitted, so uploads queued
+        from a training loop never race each other. Errors surface from
+        ``future.result()``.
+
+        Args:
+            fn: the callable to run (typically a method of this client).
+            *args: its positional arguments.
+            **kwargs: its keyword arguments.
+
+        Returns:
+            A ``concurrent.futures.Future`` holding ``fn``'s result.
+
+        Example:
+            >>> future = api.run_as_future(api.delete_file, "old.txt", "me/repo")
+            >>> future.result()
+        """
+        with self._future_lock:
+            if self._future_pool is None:
+                self._future_pool = ThreadPoolExecutor(
+                    max_workers=1, thread_name_prefix="hfapi-future"
+                )
+            pool = self._future_pool
+        return pool.submit(fn, *args, **kwargs)

@@ -1,0 +1,264 @@
+"""Every exception hfapi raises, and the one place where a Hub response becomes one.
+
+Hierarchy (class names and bases are the reference client's, so ``except`` clauses
+written for it keep working)::
+
+    requests.HTTPError
+     └── HfHubHTTPError                 any Hub answer >= 400
+          ├── RepositoryNotFoundError   X-Error-Code RepoNotFound, or any 401
+          │    └── GatedRepoError       X-Error-Code GatedRepo
+          ├── RevisionNotFoundError     X-Error-Code RevisionNotFound
+          ├── EntryNotFoundError        X-Error-Code EntryNotFound
+          │    └── LocalEntryNotFoundError (also FileNotFoundError, ValueError)
+          └── BadRequestError           400 (also ValueError)
+    OSError
+     └── LocalTokenNotFoundError        token=True but nothing stored
+    ValueError
+     └── HFValidationError              bad repo id and similar input
+    ConnectionError
+     └── OfflineModeIsEnabled
+    Exception
+     └── MultiCommitException
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Tuple, Type
+from urllib.parse import urlsplit, urlunsplit
+
+from requests import HTTPError, Response
+
+__all__ = [
+    "BadRequestError",
+    "EntryNotFoundError",
+    "GatedRepoError",
+    "HFValidationError",
+    "HfHubHTTPError",
+    "LocalEntryNotFoundError",
+    "LocalTokenNotFoundError",
+    "MultiCommitException",
+    "OfflineModeIsEnabled",
+    "RepositoryNotFoundError",
+    "RevisionNotFoundError",
+    "hf_raise_for_status",
+    "raise_for_hub_status",
+    "redact_url",
+]
+
+#: Longest plain-text (non-JSON) error body quoted in a message.
+_MAX_TEXT_BODY = 300
+
+
+def redact_url(url: Optional[str]) -> str:
+    """Return ``url`` without its query string and fragment.
+
+    Upload URLs carry signatures and pagination URLs carry cursors: neither belongs
+    in an error message or a log line.
+    """
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+class HfHubHTTPError(HTTPError):
+    """The Hub answered with an error status.
+
+    Attributes:
+        response: the ``requests.Response`` (``None`` when built without one).
+        request_id: the ``X-Request-Id`` the server gave, if any.
+        server_message: what the server said, from ``X-Error-Message`` and the body.
+        error_code: the ``X-Error-Code`` header, if any.
+
+    Example:
+        >>> try:
+        ...     api.model_info("nobody/nothing")
+        ... except HfHubHTTPError as err:
+        ...     print(err.response.status_code, err.request_id)
+    """
+
+    request_id: Optional[str]
+    server_message: Optional[str]
+    error_code: Optional[str]
+
+    def __init__(self, message: str, response: Optional[Response] = None) -> None:
+        self.request_id = None
+        self.server_message = None
+        self.error_code = None
+        if response is not None:
+            self.request_id = response.headers.get("X-Request-Id")
+            self.error_code = response.headers.get("X-Error-Code")
+            self.server_message = _server_message(response)
+        super().__init__(self._compose(message), response=response)
+
+    def _compose(self, message: str) -> str:
+        if self.server_message and self.server_message.lower() not in message.lower():
+            separator = "\n" if "\n\n" in message else "\n\n"
+            message = message + separator + self.server_message
+        tags = []
+        if self.request_id and self.request_id.lower() not in message.lower():
+            tags.append(f" (Request ID: {self.request_id})")
+        if self.error_code and f"error code: {self.error_code}".lower() not in message.lower():
+            tags.append(f" (Error code: {self.error_code})")
+        if tags:
+            head, newline, tail = message.partition("\n")
+            message = head + "".join(tags) + newline + tail
+        return message
+
+    def append_to_message(self, additional_message: str) -> None:
+        """Add ``additional_message`` at the end of the exception's text."""
+        self.args = (str(self.args[0]) + additional_message,) + tuple(self.args[1:])
+
+
+class RepositoryNotFoundError(HfHubHTTPError):
+    """The repository does not exist, or the caller may not see it.
+
+    The Hub answers both cases the same way so that private repos never leak.
+    """
+
+
+class GatedRepoError(RepositoryNotFoundError):
+    """The repository is gated and the caller is not on its access list."""
+
+
+class RevisionNotFoundError(HfHubHTTPError):
+    """The branch, tag or commit does not exist in the repository."""
+
+
+class EntryNotFoundError(HfHubHTTPError):
+    """The file or folder does not exist at the requested revision."""
+
+
+class LocalEntryNotFoundError(EntryNotFoundError, FileNotFoundError, ValueError):
+    """A file is missing from the local cache and the network cannot be used."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, response=None)
+
+
+class BadRequestError(HfHubHTTPError, ValueError):
+    """The Hub refused the request's content (HTTP 400)."""
+
+
+class LocalTokenNotFoundError(EnvironmentError):
+    """A token was required (``token=True``) but none is stored on this machine."""
+
+
+class HFValidationError(ValueError):
+    """An argument failed validation before any request was sent."""
+
+
+class OfflineModeIsEnabled(ConnectionError):
+    """A network call was attempted while ``HF_HUB_OFFLINE`` is set."""
+
+
+class MultiCommitException(Exception):
+    """A multi-commit upload cannot continue (corrupted or conflicting pull request)."""
+
+
+def _json_body(response: Response) -> Dict[str, Any]:
+    try:
+        data = json.loads(response.content or b"")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _text_body(response: Response) -> str:
+    content_type = response.headers.get("Content-Type", "")
+    text = (response.text or "").strip()
+    if not text or "html" in content_type.lower() or text.startswith("<"):
+        return ""
+    if len(text) > _MAX_TEXT_BODY:
+        return text[:_MAX_TEXT_BODY] + "..."
+    return text
+
+
+def _server_message(response: Response) -> Optional[str]:
+    parts: List[str] = []
+    header = response.headers.get("X-Error-Message")
+    if header:
+        parts.append(header)
+    body = _json_body(response)
+    error = body.get("error")
+    if isinstance(error, list):
+        error = "\n".join(str(item) for item in error)
+    if isinstance(error, str) and error and error not in "\n".join(parts):
+        parts.append(error)
+    errors = body.get("errors")
+    if isinstance(errors, list):
+        messages = [e["message"] for e in errors if isinstance(e, dict) and "message" in e]
+        joined = "\n".join(str(m) for m in messages)
+        if joined and joined not in "\n".join(parts):
+            parts.append(joined)
+    if not body and not parts:
+        text = _text_body(response)
+        if text:
+            parts.append(text)
+    message = "\n".join(parts).strip()
+    return message or None
+
+
+_NOT_FOUND_HINT = (
+    "\nPlease make sure you specified the correct `repo_id` and `repo_type`.\n"
+    "If you are trying to access a private or gated repo, make sure you are authenticated."
+)
+
+#: X-Error-Code -> (exception class, message template). Checked before the status.
+_BY_ERROR_CODE: Dict[str, Tuple[Type[HfHubHTTPError], str]] = {
+    "RevisionNotFound": (RevisionNotFoundError, "Revision Not Found for url: {url}."),
+    "EntryNotFound": (EntryNotFoundError, "Entry Not Found for url: {url}."),
+    "GatedRepo": (GatedRepoError, "Cannot access gated repo for url {url}."),
+    "RepoNotFound": (
+        RepositoryNotFoundError,
+        "Repository Not Found for url: {url}." + _NOT_FOUND_HINT,
+    ),
+}
+#: Status -> error code to use when the server sent none.
+_CODE_FOR_STATUS = {401: "RepoNotFound"}
+
+
+def _status_line(response: Response, url: str) -> str:
+    kind = "Client" if response.status_code < 500 else "Server"
+    reason = response.reason
+    if isinstance(reason, bytes):
+        reason = reason.decode("latin-1", errors="replace")
+    return f"{response.status_code} {kind} Error: {reason} for url: {url}"
+
+
+def raise_for_hub_status(response: Response, endpoint_name: Optional[str] = None) -> None:
+    """Raise the matching exception when ``response`` is an error, else do nothing.
+
+    The class is chosen from ``X-Error-Code`` first, then the status (401 means the
+    repository is not visible, 400 a bad request). The message names the URL without
+    its query string, then the server's own message, request id and error code.
+
+    Args:
+        response: the response to check.
+        endpoint_name: short name of the endpoint, quoted in bad-request messages.
+
+    Raises:
+        HfHubHTTPError: or the subclass matching the answer.
+
+    Example:
+        >>> raise_for_hub_status(session.get(url))
+    """
+    status = response.status_code
+    if status < 400:
+        return
+    url = redact_url(response.url)
+    cause = HTTPError(_status_line(response, url), response=response)
+    code = response.headers.get("X-Error-Code") or _CODE_FOR_STATUS.get(status)
+    if code in _BY_ERROR_CODE:
+        cls, template = _BY_ERROR_CODE[code]
+        message = f"{status} Client Error.\n\n" + template.format(url=url)
+        raise cls(message, response=response) from cause
+    if status == 400:
+        where = f" for {endpoint_name} endpoint" if endpoint_name else ""
+        raise BadRequestError(f"\n\nBad request{where}:", response=response) from cause
+    raise HfHubHTTPError(str(cause), response=response) from cause
+
+
+#: The reference's name for the same function.
+hf_raise_for_status = raise_for_hub_status

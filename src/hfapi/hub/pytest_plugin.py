@@ -1,0 +1,1 @@
+"""pytest fixtures for a local Hub (entry point ``pytest11``)."""

@@ -1,0 +1,33 @@
+"""Typed data classes returned by the client, one module per domain."""
+
+from ._fields import HubObject, parse_datetime
+from .git import CommitInfo, GitCommitInfo, GitRefInfo, GitRefs
+from .repo import (
+    BlobLfsInfo,
+    DatasetInfo,
+    ModelInfo,
+    RepoFile,
+    RepoUrl,
+    SpaceInfo,
+    repo_file_from_entry,
+    repo_type_and_id_from_hf_id,
+)
+from .user import UserLikes
+
+__all__ = [
+    "BlobLfsInfo",
+    "CommitInfo",
+    "DatasetInfo",
+    "GitCommitInfo",
+    "GitRefInfo",
+    "GitRefs",
+    "HubObject",
+    "ModelInfo",
+    "RepoFile",
+    "RepoUrl",
+    "SpaceInfo",
+    "UserLikes",
+    "parse_datetime",
+    "repo_file_from_entry",
+    "repo_type_and_id_from_hf_id",
+]
