@@ -1,1 +1,113 @@
-"""hfapi: a faithful client for the Hugging Face Hub API."""
+"""hfapi: a faithful, fast client for the Hugging Face Hub API.
+
+Every ``HfApi`` method is also a function of this package, bound to one default
+client (``HF_ENDPOINT`` or huggingface.co, and the stored token)::
+
+    >>> from hfapi import HfApi, model_info
+    >>> model_info("gpt2").sha
+    >>> HfApi(endpoint="http://127.0.0.1:8080", token="hf_xxx").create_repo("me/demo")
+"""
+
+from __future__ import annotations
+
+from .auth import HfFolder
+from .constants import __version__
+from .errors import (
+    BadRequestError,
+    EntryNotFoundError,
+    GatedRepoError,
+    HfHubHTTPError,
+    HFValidationError,
+    LocalEntryNotFoundError,
+    LocalTokenNotFoundError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
+from .hf_api import HfApi
+from .models import (
+    CommitInfo,
+    DatasetInfo,
+    GitCommitInfo,
+    GitRefInfo,
+    GitRefs,
+    ModelInfo,
+    RepoFile,
+    RepoUrl,
+    SpaceInfo,
+    UserLikes,
+)
+
+__all__ = [
+    "BadRequestError",
+    "CommitInfo",
+    "DatasetInfo",
+    "EntryNotFoundError",
+    "GatedRepoError",
+    "GitCommitInfo",
+    "GitRefInfo",
+    "GitRefs",
+    "HFValidationError",
+    "HfApi",
+    "HfFolder",
+    "HfHubHTTPError",
+    "LocalEntryNotFoundError",
+    "LocalTokenNotFoundError",
+    "ModelInfo",
+    "RepoFile",
+    "RepoUrl",
+    "RepositoryNotFoundError",
+    "RevisionNotFoundError",
+    "SpaceInfo",
+    "UserLikes",
+    "__version__",
+    "create_branch",
+    "create_repo",
+    "create_tag",
+    "dataset_info",
+    "delete_branch",
+    "delete_repo",
+    "delete_tag",
+    "get_full_repo_name",
+    "get_token_permission",
+    "like",
+    "list_files_info",
+    "list_liked_repos",
+    "list_repo_commits",
+    "list_repo_files",
+    "list_repo_refs",
+    "model_info",
+    "move_repo",
+    "repo_info",
+    "run_as_future",
+    "space_info",
+    "unlike",
+    "update_repo_visibility",
+    "whoami",
+]
+
+# The root functions: bound methods of one default client, created at import time.
+_default_api = HfApi()
+
+create_branch = _default_api.create_branch
+create_repo = _default_api.create_repo
+create_tag = _default_api.create_tag
+dataset_info = _default_api.dataset_info
+delete_branch = _default_api.delete_branch
+delete_repo = _default_api.delete_repo
+delete_tag = _default_api.delete_tag
+get_full_repo_name = _default_api.get_full_repo_name
+get_token_permission = _default_api.get_token_permission
+like = _default_api.like
+list_files_info = _default_api.list_files_info
+list_liked_repos = _default_api.list_liked_repos
+list_repo_commits = _default_api.list_repo_commits
+list_repo_files = _default_api.list_repo_files
+list_repo_refs = _default_api.list_repo_refs
+model_info = _default_api.model_info
+move_repo = _default_api.move_repo
+repo_info = _default_api.repo_info
+run_as_future = _default_api.run_as_future
+space_info = _default_api.space_info
+unlike = _default_api.unlike
+update_repo_visibility = _default_api.update_repo_visibility
+whoami = _default_api.whoami

@@ -230,7 +230,7 @@ class RetryPolicy:
             hinted = _retry_after_seconds(response.headers.get("Retry-After"))
             if hinted is not None:
                 return min(hinted, self.max_wait)
-        ceiling = min(self.max_wait, self.base_wait * (2**attempt))
+        ceiling: float = min(self.max_wait, self.base_wait * 2.0**attempt)
         return ceiling / 2 + rand * ceiling / 2
 
 
@@ -238,9 +238,11 @@ def _retry_after_seconds(value: Optional[str]) -> Optional[float]:
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -108,7 +108,7 @@ class HfHubHTTPError(HTTPError):
 
     def append_to_message(self, additional_message: str) -> None:
         """Add ``additional_message`` at the end of the exception's text."""
-        self.args = (str(self.args[0]) + additional_message,) + tuple(self.args[1:])
+        self.args = (str(self.args[0]) + additional_message, *self.args[1:])
 
 
 class RepositoryNotFoundError(HfHubHTTPError):
@@ -222,8 +222,6 @@ _CODE_FOR_STATUS = {401: "RepoNotFound"}
 def _status_line(response: Response, url: str) -> str:
     kind = "Client" if response.status_code < 500 else "Server"
     reason = response.reason
-    if isinstance(reason, bytes):
-        reason = reason.decode("latin-1", errors="replace")
     return f"{response.status_code} {kind} Error: {reason} for url: {url}"
 
 

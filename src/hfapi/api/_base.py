@@ -19,6 +19,12 @@ from ..auth import TokenArg, require_write_token, resolve_token
 
 R = TypeVar("R")
 
+_INVALID_TOKEN = (
+    "Invalid user token. If you didn't pass a user token, make sure you are properly logged"
+    " in by executing `huggingface-cli login`, and if you did pass a user token, double-check"
+    " it's correct."
+)
+
 
 class _ApiBase:
     """State and plumbing of an ``HfApi`` client (see :class:`hfapi.HfApi`)."""
@@ -53,7 +59,7 @@ class _ApiBase:
     def _repo_api_url(self, repo_id: str, repo_type: Optional[str], *segments: str) -> str:
         """``{endpoint}/api/{type}s/{repo_id}[/segment...]``; segments are pre-quoted."""
         kind = repo_type or constants.REPO_TYPE_MODEL
-        return "/".join((f"{self.endpoint}/api/{kind}s/{repo_id}",) + segments)
+        return "/".join((f"{self.endpoint}/api/{kind}s/{repo_id}", *segments))
 
     def _web_url(self, repo_id: str, repo_type: Optional[str]) -> str:
         """``{endpoint}/[datasets/|spaces/]{repo_id}``."""
@@ -126,6 +132,17 @@ class _ApiBase:
             auth=BearerAuth(resolved) if resolved else None,
             timeout=self.timeout if timeout is None else timeout,
         )
+
+    def _whoami(self, token: TokenArg = None) -> Dict[str, Any]:
+        """``GET /api/whoami-v2`` with a mandatory token; HTTP errors become a plain
+        ``requests.HTTPError`` (as the reference does) with a hint to log in."""
+        chosen: TokenArg = token or self.token or True
+        try:
+            response = self._request("GET", f"{self.endpoint}/api/whoami-v2", token=chosen)
+        except requests.HTTPError as err:
+            raise requests.HTTPError(_INVALID_TOKEN) from err
+        data: Dict[str, Any] = response.json()
+        return data
 
     # -- background jobs -----------------------------------------------------------------
 

@@ -1,0 +1,91 @@
+"""``HfApi``: the client class, assembled from one mixin per domain.
+
+This module also re-exports the data classes and errors, so that imports written
+for the reference client (``from huggingface_hub.hf_api import ModelInfo``) have an
+``hfapi.hf_api`` equivalent.
+"""
+
+from __future__ import annotations
+
+from .api._base import _ApiBase
+from .api.commits import CommitsMixin
+from .api.files import FilesMixin
+from .api.refs import RefsMixin
+from .api.repos import ReposMixin
+from .api.users import UsersMixin
+from .errors import (
+    BadRequestError,
+    EntryNotFoundError,
+    GatedRepoError,
+    HfHubHTTPError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
+from .models import (
+    BlobLfsInfo,
+    CommitInfo,
+    DatasetInfo,
+    GitCommitInfo,
+    GitRefInfo,
+    GitRefs,
+    ModelInfo,
+    RepoFile,
+    RepoUrl,
+    SpaceInfo,
+    UserLikes,
+    repo_type_and_id_from_hf_id,
+)
+
+__all__ = [
+    "BadRequestError",
+    "BlobLfsInfo",
+    "CommitInfo",
+    "DatasetInfo",
+    "EntryNotFoundError",
+    "GatedRepoError",
+    "GitCommitInfo",
+    "GitRefInfo",
+    "GitRefs",
+    "HfApi",
+    "HfHubHTTPError",
+    "ModelInfo",
+    "RepoFile",
+    "RepoUrl",
+    "RepositoryNotFoundError",
+    "RevisionNotFoundError",
+    "SpaceInfo",
+    "UserLikes",
+    "repo_type_and_id_from_hf_id",
+]
+
+
+class HfApi(
+    ReposMixin,
+    FilesMixin,
+    RefsMixin,
+    CommitsMixin,
+    UsersMixin,
+    _ApiBase,
+):
+    """Client for the Hugging Face Hub HTTP API.
+
+    Every method is also available at the package root (``hfapi.model_info(...)``),
+    bound to a default client that uses ``HF_ENDPOINT`` and the stored token.
+
+    Args:
+        endpoint (`str`, *optional*): base URL of the Hub; ``HF_ENDPOINT`` or
+            ``https://huggingface.co`` by default.
+        token (`str`, *optional*): token sent by every call of this client (not saved
+            on disk); the stored token is used when absent.
+        library_name (`str`, *optional*): name of the library calling the Hub, sent in
+            the user-agent.
+        library_version (`str`, *optional*): its version.
+        user_agent (`str` or `dict`, *optional*): extra user-agent parts.
+
+    Attributes:
+        timeout: default ``(connect, read)`` timeout in seconds of every request.
+
+    Example:
+        >>> api = HfApi(endpoint="http://127.0.0.1:8080", token="hf_xxx")
+        >>> api.create_repo("alice/demo")
+    """

@@ -1,0 +1,27 @@
+"""Test hygiene shared by every test: a clean environment and no real token file."""
+
+from __future__ import annotations
+
+import os
+from typing import Iterator
+
+import pytest
+
+from hfapi import HfFolder
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Hide the developer's Hub settings and token from every test."""
+    for name in list(os.environ):
+        if name.startswith(("HF_", "HUGGING_FACE_", "HUGGINGFACE_")) and name not in (
+            "HF_HUB_DISABLE_PROGRESS_BARS",
+            "HF_HUB_DISABLE_TELEMETRY",
+        ):
+            monkeypatch.delenv(name, raising=False)
+    home = tmp_path_factory.mktemp("hf_home")
+    monkeypatch.setattr(HfFolder, "path_token", str(home / "token"))
+    monkeypatch.setattr(HfFolder, "path_old_token", str(home / "legacy_token"))
+    yield
