@@ -10,7 +10,14 @@ client (``HF_ENDPOINT`` or huggingface.co, and the stored token)::
 
 from __future__ import annotations
 
+from ._login import login, logout
 from .auth import HfFolder
+from .commit import (
+    CommitOperation,
+    CommitOperationAdd,
+    CommitOperationCopy,
+    CommitOperationDelete,
+)
 from .constants import __version__
 from .errors import (
     BadRequestError,
@@ -40,6 +47,10 @@ from .models import (
 __all__ = [
     "BadRequestError",
     "CommitInfo",
+    "CommitOperation",
+    "CommitOperationAdd",
+    "CommitOperationCopy",
+    "CommitOperationDelete",
     "DatasetInfo",
     "EntryNotFoundError",
     "GatedRepoError",
@@ -61,10 +72,13 @@ __all__ = [
     "UserLikes",
     "__version__",
     "create_branch",
+    "create_commit",
     "create_repo",
     "create_tag",
     "dataset_info",
     "delete_branch",
+    "delete_file",
+    "delete_folder",
     "delete_repo",
     "delete_tag",
     "get_full_repo_name",
@@ -75,6 +89,8 @@ __all__ = [
     "list_repo_commits",
     "list_repo_files",
     "list_repo_refs",
+    "login",
+    "logout",
     "model_info",
     "move_repo",
     "repo_info",
@@ -82,6 +98,8 @@ __all__ = [
     "space_info",
     "unlike",
     "update_repo_visibility",
+    "upload_file",
+    "upload_folder",
     "whoami",
 ]
 
@@ -89,10 +107,13 @@ __all__ = [
 _default_api = HfApi()
 
 create_branch = _default_api.create_branch
+create_commit = _default_api.create_commit
 create_repo = _default_api.create_repo
 create_tag = _default_api.create_tag
 dataset_info = _default_api.dataset_info
 delete_branch = _default_api.delete_branch
+delete_file = _default_api.delete_file
+delete_folder = _default_api.delete_folder
 delete_repo = _default_api.delete_repo
 delete_tag = _default_api.delete_tag
 get_full_repo_name = _default_api.get_full_repo_name
@@ -110,4 +131,6 @@ run_as_future = _default_api.run_as_future
 space_info = _default_api.space_info
 unlike = _default_api.unlike
 update_repo_visibility = _default_api.update_repo_visibility
+upload_file = _default_api.upload_file
+upload_folder = _default_api.upload_folder
 whoami = _default_api.whoami

@@ -33,6 +33,7 @@ from typing import (
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
 
 from . import constants
 from .errors import raise_for_hub_status, redact_url
@@ -370,8 +371,9 @@ class HubSession:
             body = body_factory() if body_factory is not None else data
             if start_position is not None:
                 body.seek(start_position)
-            trace_id = (headers or {}).get("X-Request-Id") or str(uuid.uuid4())
-            sent_headers = dict(headers or {})
+            # Header names are case-insensitive: a caller's ``x-request-id`` counts too.
+            sent_headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(headers or {})
+            trace_id = sent_headers.get("X-Request-Id") or str(uuid.uuid4())
             sent_headers.setdefault("X-Amzn-Trace-Id", trace_id)
             wait: Optional[float] = None
             try:
@@ -393,8 +395,12 @@ class HubSession:
                 wait = policy.wait_for(attempt, None, self.random())
                 logger.warning(
                     "%s %s failed (%s); retry %d/%d in %.1fs",
-                    method, redact_url(url), type(exc).__name__,
-                    attempt + 1, policy.max_retries, wait,
+                    method,
+                    redact_url(url),
+                    type(exc).__name__,
+                    attempt + 1,
+                    policy.max_retries,
+                    wait,
                 )
             else:
                 logger.debug("%s %s -> %s", method, redact_url(url), response.status_code)
@@ -406,8 +412,12 @@ class HubSession:
                     wait = policy.wait_for(attempt, response, self.random())
                     logger.warning(
                         "%s %s answered %s; retry %d/%d in %.1fs",
-                        method, redact_url(url), response.status_code,
-                        attempt + 1, policy.max_retries, wait,
+                        method,
+                        redact_url(url),
+                        response.status_code,
+                        attempt + 1,
+                        policy.max_retries,
+                        wait,
                     )
                     response.close()
                 else:

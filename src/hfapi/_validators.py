@@ -28,9 +28,7 @@ def validate_repo_id(repo_id: Any) -> None:
         >>> validate_repo_id("alice/my-model")
     """
     if not isinstance(repo_id, str):
-        raise HFValidationError(
-            f"Repo id must be a string, not {type(repo_id)}: '{repo_id}'."
-        )
+        raise HFValidationError(f"Repo id must be a string, not {type(repo_id)}: '{repo_id}'.")
     if repo_id.count("/") > 1:
         raise HFValidationError(
             "Repo id must be in the form 'repo_name' or 'namespace/repo_name':"
@@ -111,8 +109,11 @@ def validate_hub_args(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if has_token and "use_auth_token" in kwargs:
             legacy = kwargs.pop("use_auth_token")
-            if kwargs.get("token") is None:
-                kwargs["token"] = legacy
+            # ``token`` may have been passed positionally (``whoami("hf_...")``).
+            passed = signature.bind_partial(*args, **kwargs)
+            if passed.arguments.get("token") is None:
+                passed.arguments["token"] = legacy
+                args, kwargs = passed.args, dict(passed.kwargs)
             elif legacy is not None:
                 warnings.warn(
                     "Both `token` and `use_auth_token` were passed; `use_auth_token` is"

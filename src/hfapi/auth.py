@@ -168,12 +168,14 @@ def _checked(token: str) -> Optional[str]:
     """Strip surrounding whitespace; refuse characters no HTTP header may carry.
 
     The check matters because the HTTP stack's own error would quote the header,
-    token included.
+    token included (a non-ASCII character fails header encoding with a
+    ``UnicodeEncodeError`` whose arguments hold the whole header value).
     """
     token = token.strip()
-    if any(ord(char) < 0x21 or ord(char) == 0x7F for char in token):
+    if any(not 0x21 <= ord(char) <= 0x7E for char in token):
         raise ValueError(
-            "The token contains whitespace or control characters; check how it was copied."
+            "The token contains whitespace, control or non-ASCII characters; check how it"
+            " was copied."
         )
     return token or None
 

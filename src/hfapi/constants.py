@@ -43,9 +43,7 @@ _default_home = os.path.join(
     os.environ.get("XDG_CACHE_HOME", os.path.join("~", ".cache")), "huggingface"
 )
 HF_HOME: str = os.path.expanduser(os.environ.get("HF_HOME", _default_home))
-HUGGINGFACE_HUB_CACHE: str = os.environ.get(
-    "HUGGINGFACE_HUB_CACHE", os.path.join(HF_HOME, "hub")
-)
+HUGGINGFACE_HUB_CACHE: str = os.environ.get("HUGGINGFACE_HUB_CACHE", os.path.join(HF_HOME, "hub"))
 HUGGINGFACE_ASSETS_CACHE: str = os.environ.get(
     "HUGGINGFACE_ASSETS_CACHE", os.path.join(HF_HOME, "assets")
 )

@@ -157,12 +157,13 @@ class MultiCommitException(Exception):
     """A multi-commit upload cannot continue (corrupted or conflicting pull request)."""
 
 
-def _json_body(response: Response) -> Dict[str, Any]:
+def _json_body(response: Response) -> Optional[Dict[str, Any]]:
+    """The body as a JSON object; ``None`` when it is not one (text, HTML, a list...)."""
     try:
         data = json.loads(response.content or b"")
     except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _text_body(response: Response) -> str:
@@ -180,7 +181,8 @@ def _server_message(response: Response) -> Optional[str]:
     header = response.headers.get("X-Error-Message")
     if header:
         parts.append(header)
-    body = _json_body(response)
+    parsed = _json_body(response)
+    body = parsed if parsed is not None else {}
     error = body.get("error")
     if isinstance(error, list):
         error = "\n".join(str(item) for item in error)
@@ -192,7 +194,7 @@ def _server_message(response: Response) -> Optional[str]:
         joined = "\n".join(str(m) for m in messages)
         if joined and joined not in "\n".join(parts):
             parts.append(joined)
-    if not body and not parts:
+    if parsed is None and not parts:
         text = _text_body(response)
         if text:
             parts.append(text)
@@ -247,7 +249,10 @@ def raise_for_hub_status(response: Response, endpoint_name: Optional[str] = None
         return
     url = redact_url(response.url)
     cause = HTTPError(_status_line(response, url), response=response)
-    code = response.headers.get("X-Error-Code") or _CODE_FOR_STATUS.get(status)
+    code = response.headers.get("X-Error-Code")
+    if code not in _BY_ERROR_CODE:
+        # A 401 means "not visible" whatever else the server said (even an unknown code).
+        code = _CODE_FOR_STATUS.get(status)
     if code in _BY_ERROR_CODE:
         cls, template = _BY_ERROR_CODE[code]
         message = f"{status} Client Error.\n\n" + template.format(url=url)

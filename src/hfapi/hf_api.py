@@ -13,6 +13,12 @@ from .api.files import FilesMixin
 from .api.refs import RefsMixin
 from .api.repos import ReposMixin
 from .api.users import UsersMixin
+from .commit import (
+    CommitOperation,
+    CommitOperationAdd,
+    CommitOperationCopy,
+    CommitOperationDelete,
+)
 from .errors import (
     BadRequestError,
     EntryNotFoundError,
@@ -40,6 +46,10 @@ __all__ = [
     "BadRequestError",
     "BlobLfsInfo",
     "CommitInfo",
+    "CommitOperation",
+    "CommitOperationAdd",
+    "CommitOperationCopy",
+    "CommitOperationDelete",
     "DatasetInfo",
     "EntryNotFoundError",
     "GatedRepoError",

@@ -211,8 +211,7 @@ class ReposMixin(_ApiBase):
         for repo in (from_id, to_id):
             if not isinstance(repo, str) or len(repo.split("/")) != 2:
                 raise ValueError(
-                    f"Invalid repo_id: {repo}. It should have a namespace"
-                    " (:namespace:/:repo_name:)"
+                    f"Invalid repo_id: {repo}. It should have a namespace (:namespace:/:repo_name:)"
                 )
             validate_repo_id(repo)
         body = {
@@ -258,4 +257,4 @@ class ReposMixin(_ApiBase):
             return model_id
         return f"{self._whoami(token)['name']}/{model_id}"
 
-    get_full_repo_name = with_shared_docs(get_full_repo_name)
+    get_full_repo_name = validate_hub_args(with_shared_docs(get_full_repo_name))

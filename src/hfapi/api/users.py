@@ -17,6 +17,7 @@ from ._docs import with_shared_docs
 class UsersMixin(_ApiBase):
     """Account and like methods of :class:`hfapi.HfApi`."""
 
+    @validate_hub_args
     def whoami(self, token: Optional[str] = None) -> Dict[str, Any]:
         """Describe the account behind a token.
 
@@ -38,9 +39,7 @@ class UsersMixin(_ApiBase):
         """
         return self._whoami(token)
 
-    def get_token_permission(
-        self, token: Optional[str] = None
-    ) -> Literal["read", "write", None]:
+    def get_token_permission(self, token: Optional[str] = None) -> Literal["read", "write", None]:
         """Tell whether a token can write (``"write"``), only read (``"read"``), or is
         missing or invalid (``None``).
 
@@ -153,4 +152,3 @@ class UsersMixin(_ApiBase):
             models=by_type["model"],
             spaces=by_type["space"],
         )
-

@@ -124,7 +124,13 @@ def parse_datetime(value: str) -> datetime:
     year, month, day, hour, minute, second, fraction, zone = match.groups()
     micro = int((fraction or "0")[:6].ljust(6, "0"))
     parsed = datetime(
-        int(year), int(month), int(day), int(hour), int(minute), int(second), micro,
+        int(year),
+        int(month),
+        int(day),
+        int(hour),
+        int(minute),
+        int(second),
+        micro,
         tzinfo=timezone.utc,
     )
     if zone and zone != "Z":

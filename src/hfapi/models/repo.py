@@ -230,6 +230,7 @@ def repo_type_and_id_from_hf_id(
     hub_url = hub_url or constants.ENDPOINT
     host = hub_url.replace("https://", "").replace("http://", "")
     is_url = host in hf_id and "@" not in hf_id
+    original = hf_id
     if hf_id.startswith("hf://"):
         hf_id = hf_id[len("hf://") :]
     segments = hf_id.split("/")
@@ -257,7 +258,7 @@ def repo_type_and_id_from_hf_id(
         raise ValueError(f"Unable to retrieve user and repo ID from the passed HF ID: {hf_id}")
     normalised = _PLURAL_TYPES.get(repo_type or "", repo_type) or None
     if normalised not in constants.REPO_TYPES:
-        raise ValueError(f"Unknown `repo_type`: '{repo_type}' ('{hf_id}')")
+        raise ValueError(f"Unknown `repo_type`: '{repo_type}' ('{original}')")
     return normalised, namespace, name
 
 

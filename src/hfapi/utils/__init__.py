@@ -3,6 +3,12 @@ HTTP backend configuration and validators."""
 
 from __future__ import annotations
 
+from .._progress import (
+    are_progress_bars_disabled,
+    disable_progress_bars,
+    enable_progress_bars,
+    tqdm,
+)
 from .._session import configure_http_backend, get_session
 from .._validators import validate_hub_args, validate_repo_id
 from ..auth import HfFolder
@@ -33,10 +39,14 @@ __all__ = [
     "OfflineModeIsEnabled",
     "RepositoryNotFoundError",
     "RevisionNotFoundError",
+    "are_progress_bars_disabled",
     "configure_http_backend",
+    "disable_progress_bars",
+    "enable_progress_bars",
     "get_session",
     "hf_raise_for_status",
     "parse_datetime",
+    "tqdm",
     "validate_hub_args",
     "validate_repo_id",
 ]

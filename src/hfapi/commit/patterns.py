@@ -1,0 +1,144 @@
+"""Which files an upload takes: allow / ignore / delete patterns and folder listing.
+
+Patterns are shell wildcards matched against the whole relative path with
+:func:`fnmatch.fnmatch`: ``*`` crosses ``/``, ``**`` is just two ``*``, there is no
+prefix matching (``data/`` does not match ``data/x``), and matching follows the
+platform's case rules. These are the reference client's semantics, kept so the same
+patterns select the same files.
+"""
+
+from __future__ import annotations
+
+import os
+from fnmatch import fnmatch
+from typing import Any, Callable, Dict, Iterable, List, Optional, TypeVar, Union
+
+__all__ = [
+    "DEFAULT_IGNORE_PATTERNS",
+    "as_pattern_list",
+    "filter_paths",
+    "list_local_files",
+    "matches_any",
+    "remote_paths_to_delete",
+]
+
+T = TypeVar("T")
+
+Patterns = Optional[Union[List[str], str]]
+
+#: Always added to ``ignore_patterns``: any ``.git`` folder, at any depth.
+DEFAULT_IGNORE_PATTERNS = [".git", ".git/*", "*/.git", "**/.git/**"]
+
+
+def as_pattern_list(patterns: Patterns) -> Optional[List[str]]:
+    """``None`` stays ``None``; a single string becomes a one-element list (a copy otherwise)."""
+    if patterns is None:
+        return None
+    if isinstance(patterns, str):
+        return [patterns]
+    return list(patterns)
+
+
+def matches_any(path: str, patterns: Iterable[str]) -> bool:
+    """Whether ``path`` matches at least one pattern.
+
+    Example:
+        >>> matches_any("a/b/c.txt", ["*.txt"])
+        True
+    """
+    return any(fnmatch(path, pattern) for pattern in patterns)
+
+
+def filter_paths(
+    items: Iterable[T],
+    *,
+    allow_patterns: Patterns = None,
+    ignore_patterns: Patterns = None,
+    key: Optional[Callable[[T], str]] = None,
+) -> List[T]:
+    """Keep the items whose path matches the allow list (if any) and no ignore pattern.
+
+    Args:
+        items: paths, or objects from which ``key`` extracts a path.
+        allow_patterns: keep only paths matching one of these (all when ``None``).
+        ignore_patterns: drop paths matching any of these.
+        key: path of an item (the item itself by default).
+
+    Returns:
+        The kept items, in their original order.
+
+    Example:
+        >>> filter_paths(["a.txt", "b.bin"], allow_patterns="*.txt")
+        ['a.txt']
+    """
+    allow = as_pattern_list(allow_patterns)
+    ignore = as_pattern_list(ignore_patterns) or []
+    kept = []
+    for item in items:
+        path = key(item) if key is not None else item
+        assert isinstance(path, str)
+        if allow is not None and not matches_any(path, allow):
+            continue
+        if matches_any(path, ignore):
+            continue
+        kept.append(item)
+    return kept
+
+
+def list_local_files(folder: str) -> List[str]:
+    """Every regular file below ``folder``, as sorted relative POSIX paths.
+
+    Dot-files are included; symlinks to files count, symlinked folders are not entered.
+    Sorting compares path components (``a/b`` before ``a-c``), like sorting
+    ``pathlib.Path`` objects.
+
+    Args:
+        folder: an existing directory.
+
+    Returns:
+        Relative paths with ``/`` separators.
+
+    Example:
+        >>> list_local_files("checkpoints")
+        ['config.json', 'sub/weights.bin']
+    """
+    found: List[str] = []
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            full = os.path.join(root, name)
+            if os.path.isfile(full):
+                found.append(os.path.relpath(full, folder).replace(os.sep, "/"))
+    return sorted(found, key=lambda path: path.split("/"))
+
+
+def remote_paths_to_delete(
+    entries: Iterable[Dict[str, Any]], prefix: str, delete_patterns: Union[List[str], str]
+) -> List[str]:
+    """Remote files (tree entries) under ``prefix`` matching a delete pattern.
+
+    Patterns are matched against the path relative to ``prefix``. The root
+    ``.gitattributes`` is never deleted.
+
+    Args:
+        entries: tree listing entries (``{"type", "path", ...}``); folders are skipped.
+        prefix: ``"<path_in_repo>/"``, or ``""`` for the whole repo.
+        delete_patterns: one pattern or a list of them.
+
+    Returns:
+        Full paths in listing order.
+
+    Example:
+        >>> remote_paths_to_delete([{"type": "file", "path": "logs/a.txt"}], "logs/", "*.txt")
+        ['logs/a.txt']
+    """
+    patterns = as_pattern_list(delete_patterns) or []
+    found = []
+    for entry in entries:
+        path = entry.get("path")
+        if entry.get("type") != "file" or not isinstance(path, str):
+            continue
+        if path == ".gitattributes" or not path.startswith(prefix):
+            continue
+        if matches_any(path[len(prefix) :], patterns):
+            found.append(path)
+    return found

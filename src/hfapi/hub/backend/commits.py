@@ -1,0 +1,350 @@
+"""Preupload decisions and the commit endpoint: NDJSON operations applied atomically.
+
+A commit is handled in two phases. First the NDJSON lines are read one by one and every
+file's content is stored as a blob (outside any lock: this is the slow part). Then, in
+one transaction, the operations are applied to the *current* head of the target ref,
+the trees and the commit are written and the ref moves. Any error - a bad line after
+good ones, a missing LFS object, a file to delete that does not exist - aborts before
+the transaction commits, so the repo is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import json
+import re
+import time
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from ..errors import HubError, bad_request, entry_not_found, forbidden, revision_not_found
+from ..settings import HubSettings
+from ..storage import Storage
+from . import gitobj, timefmt
+from .gitstore import GitStore
+from .identity import Caller, Identity
+from .lfs import Lfs
+from .refs import Refs
+from .repos import Repo, Repos
+
+_OID_RE = re.compile(r"^[0-9a-f]{64}$")
+_PARENT_RE = re.compile(r"^[0-9a-fA-F]{5,40}$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Operation:
+    """One parsed commit line.
+
+    Attributes:
+        kind: ``file`` (regular or LFS pointer blob), ``deletedFile`` or ``deletedFolder``.
+        path: path in the repo (no trailing slash).
+        blob: blob id to store at ``path`` (for ``file``).
+        lfs: whether the blob is an LFS pointer.
+    """
+
+    kind: str
+    path: str
+    blob: Optional[str] = None
+    lfs: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class CommitResult:
+    """What the commit endpoint reports: the new commit id and the PR number, if any."""
+
+    oid: str
+    pr_num: Optional[int]
+
+
+def check_path(path: Any) -> str:
+    """Validate a path in the repo.
+
+    Raises:
+        HubError: 400 for empty, absolute, ``.``/``..``/``.git`` components or a NUL byte.
+    """
+    if not isinstance(path, str) or not path:
+        raise bad_request("Invalid path: it must be a non-empty string")
+    parts = path.split("/")
+    if "\0" in path or any(part in ("", ".", "..", ".git") for part in parts):
+        raise bad_request(f"Invalid path {path!r}")
+    return path
+
+
+class Commits:
+    """Preupload and commit creation."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        settings: HubSettings,
+        identity: Identity,
+        repos: Repos,
+        refs: Refs,
+        git: GitStore,
+        lfs: Lfs,
+    ) -> None:
+        self.storage = storage
+        self.settings = settings
+        self.identity = identity
+        self.repos = repos
+        self.refs = refs
+        self.git = git
+        self.lfs = lfs
+
+    def gitattributes_rules(self, files: Dict[str, str]) -> List[Tuple[re.Pattern[str], bool]]:
+        """The LFS rules of the ``.gitattributes`` in a snapshot's files."""
+        blob = files.get(".gitattributes")
+        if blob is None:
+            return []
+        with self.storage.open_content("git", blob) as handle:
+            return gitobj.lfs_rules(handle.read().decode("utf-8", "replace"))
+
+    # -- preupload --------------------------------------------------------------------------
+
+    def preupload(
+        self, caller: Optional[Caller], repo_type: str, repo_id: str, revision: str, files: Any
+    ) -> List[Dict[str, Any]]:
+        """Say for each announced file whether it goes to LFS or inline.
+
+        LFS when the size is not zero and: a ``.gitattributes`` LFS rule at the revision
+        matches, or it exceeds ``regular_file_max_size``, or its sample holds a NUL byte
+        and it exceeds ``binary_file_max_size``.
+
+        Raises:
+            HubError: 400 (malformed list), 401/404 ``RepoNotFound``,
+                404 ``RevisionNotFound``.
+        """
+        repo = self.repos.visible(caller, repo_type, repo_id)
+        if not isinstance(files, list):
+            raise bad_request("'files' must be a list")
+        head = self.repos.resolve(repo, revision).commit
+        rules = self.gitattributes_rules(self.git.snapshot(head).files)
+        answers = []
+        for item in files:
+            if not isinstance(item, dict):
+                raise bad_request("Each entry of 'files' must be an object")
+            path, size = check_path(item.get("path")), item.get("size")
+            if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+                raise bad_request(f"Invalid size for {path!r}")
+            try:
+                sample = base64.b64decode(str(item.get("sample", "")))
+            except (binascii.Error, ValueError):
+                raise bad_request(f"Invalid base64 sample for {path!r}") from None
+            lfs = size > 0 and (
+                gitobj.is_lfs_tracked(rules, path)
+                or size > self.settings.regular_file_max_size
+                or (b"\0" in sample and size > self.settings.binary_file_max_size)
+            )
+            answers.append(
+                {"path": path, "uploadMode": "lfs" if lfs else "regular", "shouldIgnore": False}
+            )
+        return answers
+
+    # -- commit -----------------------------------------------------------------------------
+
+    def commit(
+        self,
+        caller: Optional[Caller],
+        repo_type: str,
+        repo_id: str,
+        revision: str,
+        lines: Iterable[bytes],
+        create_pr: bool,
+    ) -> CommitResult:
+        """Apply an NDJSON commit payload to ``revision`` (or open a PR against it).
+
+        Raises:
+            HubError: 400 (malformed payload, missing LFS object, oversized inline
+                file), 401/403, 404 (repo, revision, file to delete), 412 (stale parent).
+        """
+        if caller is None:
+            raise HubError(401, "You must be authenticated to commit")
+        repo = self.repos.visible(caller, repo_type, repo_id)
+        if caller.role != "write":
+            raise forbidden("This operation needs a token with the 'write' role")
+        target = self.repos.resolve(repo, revision)
+        ref = target.ref or ""
+        if create_pr:
+            if not ref.startswith("refs/heads/"):
+                raise revision_not_found(revision)
+        elif ref.startswith("refs/pr/"):
+            self._check_pr_write(caller, repo, int(ref[len("refs/pr/") :]))
+        elif ref.startswith("refs/heads/"):
+            self.repos.check_write(caller, repo.namespace)
+        else:
+            raise bad_request(f"Cannot commit to {revision!r}: it is not a branch")
+
+        header, operations = self._read_payload(repo, lines)
+        parent = header.get("parentCommit")
+        if parent is not None and (not isinstance(parent, str) or not _PARENT_RE.match(parent)):
+            raise bad_request("'parentCommit' must be a commit id")
+        title = header.get("summary")
+        description = header.get("description") or ""
+        if not isinstance(title, str) or not title.strip() or not isinstance(description, str):
+            raise bad_request("The header needs a non-empty 'summary'")
+
+        name = caller.name or "admin"
+        email = f"{name}@users.noreply.huggingface.co" if caller.name else "admin@localhost"
+        with self.storage.transaction() as db:
+            head = self.repos.resolve(repo, ref).commit
+            if parent is not None:
+                found = self.repos.find_commit(repo, parent) if create_pr else None
+                if create_pr and found is None:
+                    raise revision_not_found(parent)
+                if not create_pr and not head.startswith(parent.lower()):
+                    raise HubError(
+                        412, "A commit has happened since. Please refresh and try again."
+                    )
+                base = found or head
+            else:
+                base = head
+            files = self._apply(dict(self.git.snapshot(base).files), operations)
+            try:
+                oid = self.git.write_commit(
+                    db,
+                    files,
+                    (base,),
+                    name,
+                    email,
+                    int(time.time()),
+                    title.strip(),
+                    description.strip(),
+                    taken=lambda o: self.repos.has_commit(repo.pk, o),
+                )
+            except ValueError as error:
+                raise bad_request(str(error)) from None
+            self.repos.record_commit(db, repo.pk, oid)
+            if not create_pr:
+                self.refs.move(db, repo.pk, ref, oid, head)
+                return CommitResult(oid, None)
+            num = self._next_discussion_number(db, repo.pk)
+            self.refs.move(db, repo.pk, f"refs/pr/{num}", oid, None)
+            db.execute(
+                "INSERT INTO discussions (repo, num, is_pr, status, title, description, author,"
+                " target_branch, created_at) VALUES (?, ?, 1, 'open', ?, ?, ?, ?, ?)",
+                (repo.pk, num, title.strip(), description, name, ref, timefmt.now()),
+            )
+            return CommitResult(oid, num)
+
+    def _check_pr_write(self, caller: Caller, repo: Repo, num: int) -> None:
+        # The PR's author may push to it, as may anyone who can write to the repo.
+        with self.storage.transaction() as db:
+            row = db.execute(
+                "SELECT author FROM discussions WHERE repo = ? AND num = ?", (repo.pk, num)
+            ).fetchone()
+        if row is not None and row[0] == caller.name:
+            return
+        self.repos.check_write(caller, repo.namespace)
+
+    @staticmethod
+    def _next_discussion_number(db: Any, pk: int) -> int:
+        row = db.execute("SELECT MAX(num) FROM discussions WHERE repo = ?", (pk,)).fetchone()
+        return int(row[0] or 0) + 1
+
+    def _read_payload(
+        self, repo: Repo, lines: Iterable[bytes]
+    ) -> Tuple[Dict[str, Any], List[Operation]]:
+        header: Optional[Dict[str, Any]] = None
+        operations: List[Operation] = []
+        for number, raw in enumerate(lines, start=1):
+            if not raw.strip():
+                continue
+            try:
+                line = json.loads(raw)
+                key, value = line["key"], line["value"]
+                if not isinstance(value, dict):
+                    raise TypeError("value must be an object")
+            except (ValueError, KeyError, TypeError) as error:
+                raise bad_request(f"Invalid NDJSON line {number}: {error}") from None
+            if header is None:
+                if key != "header":
+                    raise bad_request("The first line of a commit payload must be the header")
+                header = value
+                continue
+            operations.append(self._parse_operation(repo, key, value))
+        if header is None:
+            raise bad_request("Empty commit payload: a header line is required")
+        return header, operations
+
+    def _parse_operation(self, repo: Repo, key: str, value: Dict[str, Any]) -> Operation:
+        if key == "file":
+            path = check_path(value.get("path"))
+            encoding = value.get("encoding", "base64")
+            content = value.get("content")
+            if not isinstance(content, str):
+                raise bad_request(f"Missing content for {path!r}")
+            if encoding == "base64":
+                try:
+                    data = base64.b64decode(content, validate=True)
+                except (binascii.Error, ValueError):
+                    raise bad_request(f"Invalid base64 content for {path!r}") from None
+            elif encoding in ("utf-8", "utf8"):
+                data = content.encode()
+            else:
+                raise bad_request(f"Unknown encoding {encoding!r} for {path!r}")
+            if len(data) > self.settings.regular_file_max_size:
+                raise bad_request(
+                    f"Your push was rejected because {path!r} is larger than"
+                    f" {self.settings.regular_file_max_size} bytes; store it with LFS."
+                )
+            return Operation("file", path, self.git.put_blob(data))
+        if key == "lfsFile":
+            path = check_path(value.get("path"))
+            oid = value.get("oid")
+            if value.get("algo", "sha256") != "sha256" or not isinstance(oid, str):
+                raise bad_request(f"Invalid LFS reference for {path!r}")
+            size = self.lfs.linked_size(repo.pk, oid) if _OID_RE.match(oid) else None
+            if size is None:
+                raise bad_request(
+                    f"LFS object {oid} for {path!r} was not uploaded to this repo; upload it"
+                    " through the LFS batch endpoint first"
+                )
+            if "size" in value and value["size"] != size:
+                raise bad_request(f"LFS object {oid} has {size} bytes, not {value['size']}")
+            return Operation("file", path, self.git.put_lfs_pointer(oid, size), lfs=True)
+        if key in ("deletedFile", "deletedFolder"):
+            target = value.get("path")
+            if key == "deletedFolder" and isinstance(target, str):
+                target = target.rstrip("/")
+            return Operation(key, check_path(target))
+        raise bad_request(f"Unknown commit operation {key!r}")
+
+    def _apply(self, files: Dict[str, str], operations: List[Operation]) -> Dict[str, str]:
+        lfs_paths = []
+        for op in operations:
+            if op.kind == "file":
+                assert op.blob is not None
+                files[op.path] = op.blob
+                if op.lfs:
+                    lfs_paths.append((op.path, op.blob))
+            elif op.kind == "deletedFile":
+                if op.path not in files:
+                    raise entry_not_found(f'A file with the name "{op.path}" does not exist')
+                del files[op.path]
+            else:
+                doomed = [p for p in files if p == op.path or p.startswith(op.path + "/")]
+                if not doomed:
+                    raise entry_not_found(f'A folder with the name "{op.path}" does not exist')
+                for path in doomed:
+                    del files[path]
+        # LFS files not covered by a rule get their own line, as the Hub does.
+        rules = self.gitattributes_rules(files)
+        missing = [
+            path
+            for path, blob in lfs_paths
+            if files.get(path) == blob and not gitobj.is_lfs_tracked(rules, path)
+        ]
+        if missing:
+            current = b""
+            if ".gitattributes" in files:
+                with self.storage.open_content("git", files[".gitattributes"]) as handle:
+                    current = handle.read()
+            if current and not current.endswith(b"\n"):
+                current += b"\n"
+            added = "".join(
+                f"{gitobj.escape_path_pattern(p)} {gitobj.LFS_RULE_SUFFIX}\n"
+                for p in dict.fromkeys(missing)
+            )
+            files[".gitattributes"] = self.git.put_blob(current + added.encode())
+        return files

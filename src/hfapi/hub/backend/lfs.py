@@ -1,0 +1,301 @@
+"""LFS storage: the batch negotiation, signed upload tickets, transfers and verify.
+
+Upload URLs carry a *ticket* instead of asking for an ``Authorization`` header (the
+reference client sends none to them): ``<repo>.<oid>.<size>.<chunk>.<expiry>.<nonce>``
+followed by an HMAC-SHA256 of those fields under a per-hub secret. Nobody can forge or
+alter one, and it stops working after :attr:`HubSettings.upload_url_ttl` seconds.
+
+An object arriving at an upload URL is streamed to a temp file while being hashed; it
+is kept only when its size and SHA-256 are the ones announced, and it is then linked
+to the repo of the ticket. A repo can only commit pointers to objects linked to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import shutil
+import time
+from typing import IO, Any, Dict, List, Optional
+
+from ..errors import HubError, bad_request, forbidden
+from ..settings import HubSettings
+from ..storage import BLOCK_SIZE, Storage
+from .identity import Caller
+from .repos import Repo, Repos
+
+_OID_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Ticket:
+    """The signed facts of an upload URL.
+
+    Attributes:
+        repo: internal id of the repo the object is for.
+        oid: announced SHA-256.
+        size: announced size.
+        chunk_size: part size for multipart uploads, ``0`` for a single PUT.
+        token: the ticket string itself (the last segment of the upload URL).
+    """
+
+    repo: int
+    oid: str
+    size: int
+    chunk_size: int
+    token: str
+
+    @property
+    def part_count(self) -> int:
+        """How many parts a multipart upload of this object has."""
+        return max(1, -(-self.size // self.chunk_size)) if self.chunk_size else 1
+
+    def part_length(self, number: int) -> int:
+        """Expected length of part ``number`` (1-based)."""
+        return min(self.chunk_size, self.size - (number - 1) * self.chunk_size)
+
+
+@dataclasses.dataclass(frozen=True)
+class BatchItem:
+    """The answer about one object of a batch request.
+
+    Attributes:
+        oid: SHA-256 as requested.
+        size: size as requested.
+        ticket: upload ticket when the object must be sent, ``None`` when already stored.
+        error: ``(code, message)`` when the object is refused.
+    """
+
+    oid: str
+    size: int
+    ticket: Optional[Ticket] = None
+    error: Optional[Any] = None
+
+
+class Lfs:
+    """LFS objects and their upload protocol."""
+
+    def __init__(self, storage: Storage, repos: Repos, settings: HubSettings, secret: str):
+        self.storage = storage
+        self.repos = repos
+        self.settings = settings
+        self._secret = secret.encode()
+        self.parts_dir = os.path.join(storage.tmp_dir, "parts")
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def linked_size(self, pk: int, oid: str) -> Optional[int]:
+        """Size of object ``oid`` when it is stored and linked to repo ``pk``."""
+        with self.storage.transaction() as db:
+            row = db.execute(
+                "SELECT o.size FROM repo_lfs r JOIN lfs_objects o ON o.oid = r.oid"
+                " WHERE r.repo = ? AND r.oid = ?",
+                (pk, oid),
+            ).fetchone()
+        return None if row is None else int(row[0])
+
+    def uploader_repo(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> Repo:
+        """Return the repo if ``caller`` may upload objects to it.
+
+        Anyone with a write token who can see the repo may: non-writers need it to open
+        pull requests with LFS files.
+
+        Raises:
+            HubError: 401 (anonymous), 401/404 ``RepoNotFound``, 403 (read token).
+        """
+        if caller is None:
+            raise HubError(401, "Invalid credentials: LFS needs a token")
+        repo = self.repos.visible(caller, repo_type, repo_id)
+        if caller.role != "write":
+            raise forbidden("This operation needs a token with the 'write' role")
+        return repo
+
+    # -- batch ------------------------------------------------------------------------------
+
+    def batch(self, repo: Repo, operation: Any, objects: Any) -> List[BatchItem]:
+        """Decide, per object, whether it must be uploaded, and how.
+
+        Raises:
+            HubError: 400 for an operation other than ``upload`` or a malformed list.
+        """
+        if operation != "upload":
+            raise bad_request("Only the 'upload' operation is supported by the local Hub")
+        if not isinstance(objects, list):
+            raise bad_request("'objects' must be a list")
+        threshold = repo.multipart_threshold or self.settings.lfs_multipart_threshold
+        items = []
+        for item in objects:
+            oid = item.get("oid") if isinstance(item, dict) else None
+            size = item.get("size") if isinstance(item, dict) else None
+            if not isinstance(oid, str) or not isinstance(size, int) or isinstance(size, bool):
+                items.append(BatchItem(str(oid), -1, error=(422, "Each object needs oid and size")))
+            elif not _OID_RE.match(oid) or size < 0:
+                items.append(BatchItem(oid, size, error=(422, f"Invalid object {oid}/{size}")))
+            elif self.linked_size(repo.pk, oid) == size:
+                items.append(BatchItem(oid, size))
+            else:
+                chunk = self.settings.lfs_chunk_size if size >= threshold else 0
+                items.append(BatchItem(oid, size, ticket=self.issue(repo.pk, oid, size, chunk)))
+        return items
+
+    def issue(self, pk: int, oid: str, size: int, chunk_size: int) -> Ticket:
+        """Create a signed ticket for uploading one object."""
+        expiry = int(time.time()) + self.settings.upload_url_ttl
+        payload = f"{pk}.{oid}.{size}.{chunk_size}.{expiry}.{secrets.token_hex(8)}"
+        return Ticket(pk, oid, size, chunk_size, f"{payload}.{self._sign(payload)}")
+
+    def _sign(self, payload: str) -> str:
+        return hmac.new(self._secret, payload.encode(), hashlib.sha256).hexdigest()
+
+    def check_ticket(self, token: str) -> Ticket:
+        """Validate an upload ticket.
+
+        Raises:
+            HubError: 403 when forged, altered or expired.
+        """
+        payload, _, signature = token.rpartition(".")
+        fields = payload.split(".")
+        if len(fields) != 6 or not hmac.compare_digest(
+            self._sign(payload).encode(), signature.encode()
+        ):
+            raise forbidden("Invalid upload URL signature")
+        pk, oid, size, chunk, expiry, _nonce = fields
+        if int(expiry) < time.time():
+            raise forbidden("This upload URL has expired; ask the batch endpoint for a new one")
+        return Ticket(int(pk), oid, int(size), int(chunk), token)
+
+    # -- transfers --------------------------------------------------------------------------
+
+    def receive_whole(self, ticket: Ticket, stream: IO[bytes]) -> None:
+        """Receive a complete object sent with one PUT.
+
+        Raises:
+            HubError: 400 when the URL is a multipart one, or size/SHA-256 mismatch.
+        """
+        if ticket.chunk_size:
+            raise bad_request("This object must be uploaded in parts")
+        path, sha256, size = self.storage.receive(stream)
+        self._keep(ticket, path, sha256, size)
+
+    def receive_part(self, ticket: Ticket, number: int, stream: IO[bytes]) -> str:
+        """Store part ``number`` of a multipart upload; return its ETag.
+
+        Parts may come in any order and concurrently; sending a part again replaces it.
+
+        Raises:
+            HubError: 400 for a wrong part number or length.
+        """
+        if not ticket.chunk_size or not 1 <= number <= ticket.part_count:
+            raise bad_request(f"Invalid part number {number}")
+        path, sha256, size = self.storage.receive(stream)
+        if size != ticket.part_length(number):
+            os.unlink(path)
+            raise bad_request(f"Part {number} must be {ticket.part_length(number)} bytes")
+        folder = self._part_folder(ticket)
+        os.makedirs(folder, exist_ok=True)
+        etag = sha256[:32]
+        for old in os.listdir(folder):
+            if old.startswith(f"{number:05d}-"):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, old))
+        os.replace(path, os.path.join(folder, f"{number:05d}-{etag}"))
+        return f'"{etag}"'
+
+    def complete(self, ticket: Ticket, body: Any) -> None:
+        """Assemble the parts listed in the completion body into the object.
+
+        Raises:
+            HubError: 400 for a wrong oid, a missing part or a mismatching ETag, and for
+                a size/SHA-256 mismatch of the assembled object.
+        """
+        if not isinstance(body, dict) or body.get("oid") != ticket.oid:
+            raise bad_request("The completion body must name the object's oid")
+        parts = body.get("parts")
+        if not isinstance(parts, list) or len(parts) != ticket.part_count:
+            raise bad_request(f"Expected {ticket.part_count} parts in the completion body")
+        folder = self._part_folder(ticket)
+        stored = {name[:5]: name for name in os.listdir(folder)} if os.path.isdir(folder) else {}
+        files = []
+        for position, part in enumerate(parts, start=1):
+            number = part.get("partNumber") if isinstance(part, dict) else None
+            etag = str(part.get("etag", "")).strip('"') if isinstance(part, dict) else ""
+            name = stored.get(f"{position:05d}")
+            if number != position or name is None or name[6:] != etag:
+                raise bad_request(f"Part {position} is missing or its etag does not match")
+            files.append(os.path.join(folder, name))
+        path, handle = self.storage.new_temp_file()
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            for part_path in files:
+                with open(part_path, "rb") as source:
+                    for block in iter(lambda: source.read(BLOCK_SIZE), b""):
+                        digest.update(block)
+                        handle.write(block)
+                        size += len(block)
+            self.storage.finish_temp_file(handle)
+        except BaseException:
+            handle.close()
+            os.unlink(path)
+            raise
+        self._keep(ticket, path, digest.hexdigest(), size)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def _part_folder(self, ticket: Ticket) -> str:
+        return os.path.join(self.parts_dir, hashlib.sha256(ticket.token.encode()).hexdigest()[:32])
+
+    def _keep(self, ticket: Ticket, path: str, sha256: str, size: int) -> None:
+        if size != ticket.size or sha256 != ticket.oid:
+            os.unlink(path)
+            raise bad_request(
+                f"Uploaded content does not match the announced object: expected"
+                f" sha256 {ticket.oid} and {ticket.size} bytes, got sha256 {sha256} and"
+                f" {size} bytes"
+            )
+        self.storage.adopt("lfs", sha256, path)
+        with self.storage.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO lfs_objects (oid, size) VALUES (?, ?)", (sha256, size)
+            )
+            db.execute(
+                "INSERT OR IGNORE INTO repo_lfs (repo, oid) VALUES (?, ?)", (ticket.repo, sha256)
+            )
+
+    def store_bytes(self, pk: int, data: bytes) -> str:
+        """Store ``data`` as an LFS object linked to repo ``pk`` (seeding); return its oid."""
+        oid = hashlib.sha256(data).hexdigest()
+        self.storage.put_content("lfs", oid, data)
+        with self.storage.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO lfs_objects (oid, size) VALUES (?, ?)", (oid, len(data))
+            )
+            db.execute("INSERT OR IGNORE INTO repo_lfs (repo, oid) VALUES (?, ?)", (pk, oid))
+        return oid
+
+    def verify(self, repo: Repo, body: Any) -> None:
+        """Confirm that an object arrived complete.
+
+        Raises:
+            HubError: 400 for a malformed body, 404 when the object is not stored.
+        """
+        if not isinstance(body, dict) or not isinstance(body.get("oid"), str):
+            raise bad_request("The verify body must carry 'oid' and 'size'")
+        if self.linked_size(repo.pk, body["oid"]) != body.get("size"):
+            raise HubError(404, f"LFS object {body['oid']} not found")
+
+    def dump(self) -> List[Dict[str, Any]]:
+        """Every stored object with the repos it is linked to."""
+        with self.storage.transaction() as db:
+            rows = db.execute(
+                "SELECT o.oid, o.size, group_concat(r.repo) FROM lfs_objects o"
+                " LEFT JOIN repo_lfs r ON r.oid = o.oid GROUP BY o.oid ORDER BY o.oid"
+            ).fetchall()
+        return [
+            {"oid": oid, "size": size, "repos": [int(x) for x in (repos or "").split(",") if x]}
+            for oid, size, repos in rows
+        ]

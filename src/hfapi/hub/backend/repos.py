@@ -1,0 +1,348 @@
+"""Repositories: creation, visibility, renaming, deletion, and revision lookup.
+
+Privacy follows the Hub: a repo the caller may not see is reported exactly like a
+missing one (see :func:`hfapi.hub.errors.repo_not_found`), and permission errors
+(403) are only given about repos the caller can see.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from typing import Any, Dict, List, Optional, Tuple
+
+from ... import constants
+from ..errors import HubError, bad_request, conflict, forbidden, repo_not_found, revision_not_found
+from ..storage import Storage
+from . import gitobj, timefmt
+from .gitstore import GitStore
+from .identity import Caller, Identity
+
+REPO_TYPES = tuple(t for t in constants.REPO_TYPES if t is not None)
+SPACE_SDKS = constants.SPACES_SDK_TYPES
+_NAME_RE = re.compile(r"^(?!\.|-)[\w.-]{1,96}(?<![.-])$")
+_HEX_RE = re.compile(r"^[0-9a-f]{4,40}$")
+
+#: Datasets start with a few more LFS rules (media files), as on the Hub.
+_DATASET_EXTRA_ATTRIBUTES = "".join(
+    f"{pattern} {gitobj.LFS_RULE_SUFFIX}\n"
+    for pattern in ("*.mp3", "*.ogg", "*.wav", "*.flac", "*.jpg", "*.jpeg", "*.png", "*.webp")
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Repo:
+    """One repository row.
+
+    Attributes:
+        pk: internal id (stable across renames).
+        type: ``model``, ``dataset`` or ``space``.
+        namespace: owner user/org (``""`` for canonical repos such as ``gpt2``).
+        name: repo name.
+        private: visibility.
+        created_at: creation time in the Hub's format.
+        sdk: Space SDK (spaces only).
+        hardware: requested Space hardware (spaces only).
+        multipart_threshold: per-repo LFS multipart threshold (``lfsmultipartthresh``).
+    """
+
+    pk: int
+    type: str
+    namespace: str
+    name: str
+    private: bool
+    created_at: str
+    sdk: Optional[str]
+    hardware: Optional[str]
+    multipart_threshold: Optional[int]
+
+    @property
+    def repo_id(self) -> str:
+        """``namespace/name``, or ``name`` for a canonical repo."""
+        return f"{self.namespace}/{self.name}" if self.namespace else self.name
+
+    @property
+    def web_path(self) -> str:
+        """The repo's path on the web side: ``[datasets/|spaces/]namespace/name``."""
+        return constants.REPO_TYPES_URL_PREFIXES.get(self.type, "") + self.repo_id
+
+
+@dataclasses.dataclass(frozen=True)
+class Revision:
+    """A revision resolved in a repo.
+
+    Attributes:
+        commit: the 40-hex commit id.
+        ref: the full ref name (``refs/heads/main``...) or ``None`` for a commit id.
+    """
+
+    commit: str
+    ref: Optional[str]
+
+
+def split_repo_id(repo_id: str) -> Tuple[str, str]:
+    """Split ``namespace/name`` (or ``name``) into its two parts."""
+    namespace, _, name = repo_id.rpartition("/")
+    return namespace, name
+
+
+def check_repo_name(name: str) -> None:
+    """Apply the Hub's repo name rules.
+
+    Raises:
+        HubError: 400 with the broken rule.
+    """
+    if not _NAME_RE.match(name) or "--" in name or ".." in name or name.endswith(".git"):
+        raise bad_request(
+            f"Invalid repo name {name!r}: use letters, digits, '-', '_' and '.', at most 96"
+            " characters, no '--' or '..', not starting or ending with '-' or '.'"
+        )
+
+
+_COLUMNS = "id, type, namespace, name, private, created_at, sdk, hardware, multipart_threshold"
+
+
+def _repo_from_row(row: Any) -> Repo:
+    pk, kind, namespace, name, private, created, sdk, hardware, threshold = row
+    return Repo(int(pk), kind, namespace, name, bool(private), created, sdk, hardware, threshold)
+
+
+class Repos:
+    """Repository lifecycle and lookups."""
+
+    def __init__(self, storage: Storage, identity: Identity, git: GitStore) -> None:
+        self.storage = storage
+        self.identity = identity
+        self.git = git
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def find(self, repo_type: str, repo_id: str) -> Optional[Repo]:
+        """Return the repo, or ``None`` (no permission check)."""
+        namespace, name = split_repo_id(repo_id)
+        with self.storage.transaction() as db:
+            row = db.execute(
+                f"SELECT {_COLUMNS} FROM repos WHERE type = ? AND namespace = ? AND name = ?",
+                (repo_type, namespace, name),
+            ).fetchone()
+        return None if row is None else _repo_from_row(row)
+
+    def by_pk(self, pk: int) -> Optional[Repo]:
+        """Return the repo with this internal id, or ``None``."""
+        with self.storage.transaction() as db:
+            row = db.execute(f"SELECT {_COLUMNS} FROM repos WHERE id = ?", (pk,)).fetchone()
+        return None if row is None else _repo_from_row(row)
+
+    def all(self) -> List[Repo]:
+        """Every repo, in creation order."""
+        with self.storage.transaction() as db:
+            rows = db.execute(f"SELECT {_COLUMNS} FROM repos ORDER BY id").fetchall()
+        return [_repo_from_row(row) for row in rows]
+
+    def visible(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> Repo:
+        """Return a repo the caller may see.
+
+        Raises:
+            HubError: 401/404 ``RepoNotFound`` when missing or hidden.
+        """
+        repo = self.find(repo_type, repo_id)
+        if repo is None or not self.identity.can_read(caller, repo.namespace, repo.private):
+            raise repo_not_found(caller is not None)
+        return repo
+
+    def writable(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> Repo:
+        """Return a repo the caller may change.
+
+        Raises:
+            HubError: 401 without a token, 401/404 ``RepoNotFound`` when hidden, 403
+                when visible but not writable.
+        """
+        if caller is None:
+            raise HubError(401, "You must be authenticated to do this")
+        repo = self.visible(caller, repo_type, repo_id)
+        self.check_write(caller, repo.namespace)
+        return repo
+
+    def check_write(self, caller: Optional[Caller], namespace: str) -> None:
+        """Raise 401/403 unless ``caller`` may write in ``namespace``."""
+        if caller is None:
+            raise HubError(401, "You must be authenticated to do this")
+        if caller.role != "write":
+            raise forbidden("This operation needs a token with the 'write' role")
+        if not self.identity.can_write(caller, namespace):
+            raise forbidden(f"You don't have the rights to write in the namespace {namespace!r}")
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def create(
+        self,
+        caller: Optional[Caller],
+        repo_type: str,
+        namespace: str,
+        name: str,
+        private: bool = False,
+        sdk: Optional[str] = None,
+        hardware: Optional[str] = None,
+        multipart_threshold: Optional[int] = None,
+    ) -> Repo:
+        """Create a repo with the Hub's initial commit (a default ``.gitattributes``).
+
+        Raises:
+            HubError: 400 (bad type/name/sdk), 401/403 (rights), 409 (exists).
+        """
+        if repo_type not in REPO_TYPES:
+            raise bad_request(f"Invalid repo type {repo_type!r}")
+        check_repo_name(name)
+        if repo_type == "space" and sdk not in SPACE_SDKS:
+            raise bad_request(f"Invalid Space SDK {sdk!r}; use one of {', '.join(SPACE_SDKS)}")
+        self.check_write(caller, namespace)
+        is_admin = caller is not None and caller.is_admin
+        if not is_admin and self.identity.account_kind(namespace) is None:
+            raise forbidden(f"Namespace {namespace!r} does not exist")
+        attributes = gitobj.DEFAULT_GITATTRIBUTES
+        if repo_type == "dataset":
+            attributes += _DATASET_EXTRA_ATTRIBUTES
+        blob = self.git.put_blob(attributes.encode())
+        now = time.time()
+        with self.storage.transaction() as db:
+            if self.find(repo_type, f"{namespace}/{name}" if namespace else name):
+                raise conflict(f"You already created this {repo_type} repo")
+            cursor = db.execute(
+                "INSERT INTO repos (type, namespace, name, private, created_at, sdk, hardware,"
+                " multipart_threshold) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    repo_type,
+                    namespace,
+                    name,
+                    int(private),
+                    timefmt.format_epoch(now),
+                    sdk if repo_type == "space" else None,
+                    hardware if repo_type == "space" else None,
+                    multipart_threshold,
+                ),
+            )
+            pk = int(cursor.lastrowid or 0)
+            commit = self.git.write_commit(
+                db,
+                {".gitattributes": blob},
+                (),
+                "system",
+                "system@huggingface.co",
+                int(now),
+                "initial commit",
+                "",
+            )
+            self.record_commit(db, pk, commit)
+            db.execute(
+                "INSERT INTO refs (repo, name, target) VALUES (?, 'refs/heads/main', ?)",
+                (pk, commit),
+            )
+        repo = self.by_pk(pk)
+        assert repo is not None
+        return repo
+
+    def delete(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> None:
+        """Delete a repo with its refs, likes and discussions.
+
+        Raises:
+            HubError: 401/404 ``RepoNotFound``, 403.
+        """
+        repo = self.writable(caller, repo_type, repo_id)
+        with self.storage.transaction() as db:
+            for table in ("refs", "repo_commits", "repo_lfs", "likes", "discussions"):
+                db.execute(f"DELETE FROM {table} WHERE repo = ?", (repo.pk,))
+            db.execute("DELETE FROM repos WHERE id = ?", (repo.pk,))
+
+    def move(self, caller: Optional[Caller], repo_type: str, from_id: str, to_id: str) -> Repo:
+        """Rename a repo and/or transfer it to another namespace.
+
+        Raises:
+            HubError: 400 (bad id), 401/404, 403, 409 (target exists).
+        """
+        if repo_type not in REPO_TYPES:
+            raise bad_request(f"Invalid repo type {repo_type!r}")
+        if from_id.count("/") != 1 or to_id.count("/") != 1:
+            raise bad_request("Repo ids must have the form namespace/name")
+        namespace, name = split_repo_id(to_id)
+        check_repo_name(name)
+        repo = self.writable(caller, repo_type, from_id)
+        self.check_write(caller, namespace)
+        with self.storage.transaction() as db:
+            if self.find(repo_type, to_id) is not None:
+                raise conflict(f"A {repo_type} repository called {to_id} already exists")
+            db.execute(
+                "UPDATE repos SET namespace = ?, name = ? WHERE id = ?", (namespace, name, repo.pk)
+            )
+        moved = self.by_pk(repo.pk)
+        assert moved is not None
+        return moved
+
+    def set_private(
+        self, caller: Optional[Caller], repo_type: str, repo_id: str, private: bool
+    ) -> Repo:
+        """Change a repo's visibility.
+
+        Raises:
+            HubError: 401/404, 403.
+        """
+        repo = self.writable(caller, repo_type, repo_id)
+        with self.storage.transaction() as db:
+            db.execute("UPDATE repos SET private = ? WHERE id = ?", (int(private), repo.pk))
+        return dataclasses.replace(repo, private=private)
+
+    # -- commits and revisions --------------------------------------------------------------
+
+    @staticmethod
+    def record_commit(db: Any, pk: int, oid: str) -> None:
+        """Remember that commit ``oid`` belongs to repo ``pk`` (so ids resolve there only)."""
+        db.execute("INSERT OR IGNORE INTO repo_commits (repo, oid) VALUES (?, ?)", (pk, oid))
+
+    def has_commit(self, pk: int, oid: str) -> bool:
+        """Whether commit ``oid`` was made in repo ``pk``."""
+        with self.storage.transaction() as db:
+            row = db.execute(
+                "SELECT 1 FROM repo_commits WHERE repo = ? AND oid = ?", (pk, oid)
+            ).fetchone()
+        return row is not None
+
+    def refs(self, repo: Repo) -> Dict[str, Tuple[str, Optional[str]]]:
+        """Return ``{full ref name: (commit id, tag object id or None)}``."""
+        with self.storage.transaction() as db:
+            rows = db.execute(
+                "SELECT name, target, tag_object FROM refs WHERE repo = ? ORDER BY name",
+                (repo.pk,),
+            ).fetchall()
+        return {str(name): (str(target), tag) for name, target, tag in rows}
+
+    def resolve(self, repo: Repo, revision: str) -> Revision:
+        """Resolve a branch, tag, ``refs/...`` name or (abbreviated) commit id.
+
+        Branches win over tags of the same name, as in git.
+
+        Raises:
+            HubError: 404 ``RevisionNotFound``.
+        """
+        refs = self.refs(repo)
+        candidates = (
+            [revision]
+            if revision.startswith("refs/")
+            else [f"refs/heads/{revision}", f"refs/tags/{revision}"]
+        )
+        for name in candidates:
+            if name in refs:
+                return Revision(refs[name][0], name)
+        if _HEX_RE.match(revision.lower()):
+            commit = self.find_commit(repo, revision)
+            if commit is not None:
+                return Revision(commit, None)
+        raise revision_not_found(revision)
+
+    def find_commit(self, repo: Repo, prefix: str) -> Optional[str]:
+        """Return the only commit of the repo whose id starts with ``prefix``, if any."""
+        with self.storage.transaction() as db:
+            rows = db.execute(
+                "SELECT oid FROM repo_commits WHERE repo = ? AND oid LIKE ? LIMIT 2",
+                (repo.pk, prefix.lower() + "%"),
+            ).fetchall()
+        return str(rows[0][0]) if len(rows) == 1 else None

@@ -1,0 +1,191 @@
+"""The route table of the local Hub: ``(method, path pattern) -> handler``.
+
+Patterns are matched against the **raw** path, before any percent-decoding, because
+revisions travel as one encoded segment (``refs%2Fpr%2F1``) and a decoded ``/`` would
+be indistinguishable from a path separator. Each parameter is decoded once after the
+match. Placeholders:
+
+``{type}``    ``models``, ``datasets`` or ``spaces`` (given to handlers as ``model``...)
+``{prefix}``  optional ``datasets/`` or ``spaces/`` of web-side URLs (none for models)
+``{repo}``    a repo id of one or two segments (``gpt2``, ``alice/model``)
+``{path}``    the rest of the path, slashes included
+``{name}``    any other name: one segment
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Callable, Dict, List, Optional, Tuple
+from urllib.parse import unquote
+
+from .backend import Backend
+from .routes import admin, commits, files, lfs, likes, refs, repos, users
+from .wire import Request, Response
+
+Handler = Callable[[Backend, Request], Response]
+
+_PLACEHOLDERS = {
+    "type": r"(?P<type>models|datasets|spaces)",
+    "prefix": r"(?:(?P<prefix>datasets|spaces)/)?",
+    "path": r"(?P<path>.+)",
+}
+_REPO_TWO_SEGMENTS = r"(?P<repo>[^/]+/[^/]+)"
+_REPO_ONE_SEGMENT = r"(?P<repo>[^/]+)"
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    """One entry of the table.
+
+    Attributes:
+        method: HTTP method (``GET`` routes also answer ``HEAD``).
+        pattern: path pattern with placeholders (see the module docstring).
+        handler: the function answering the request.
+        serves: the ``HfApi`` methods (or other client functions) that call it.
+        admin: only the admin token may call it.
+        anonymous: no ``Authorization`` is read (pre-signed upload URLs).
+    """
+
+    method: str
+    pattern: str
+    handler: Handler
+    serves: Tuple[str, ...] = ()
+    admin: bool = False
+    anonymous: bool = False
+
+    def regex(self, repo_segments: int) -> re.Pattern[str]:
+        """The compiled pattern, with ``{repo}`` standing for that many segments."""
+        repo = _REPO_TWO_SEGMENTS if repo_segments == 2 else _REPO_ONE_SEGMENT
+
+        def replace(match: re.Match[str]) -> str:
+            name = match[1]
+            if name == "repo":
+                return repo
+            return _PLACEHOLDERS.get(name, f"(?P<{name}>[^/]+)")
+
+        return re.compile("^" + re.sub(r"\{(\w+)\}", replace, self.pattern) + "$")
+
+
+_INFO = ("model_info", "dataset_info", "space_info", "repo_info")
+_UPLOAD = ("create_commit", "upload_file", "upload_folder")
+_LFS = ("create_commit (LFS)", "upload_file (LFS)", "upload_folder (LFS)")
+
+ROUTES: List[Route] = [
+    Route(
+        "GET",
+        "/api/whoami-v2",
+        users.whoami,
+        ("whoami", "get_token_permission", "get_full_repo_name", "list_liked_repos"),
+    ),
+    Route("GET", "/api/users/{user}/likes", users.list_likes, ("list_liked_repos",)),
+    Route("POST", "/api/repos/create", repos.create, ("create_repo",)),
+    Route("DELETE", "/api/repos/delete", repos.delete, ("delete_repo",)),
+    Route("POST", "/api/repos/move", repos.move, ("move_repo",)),
+    Route("PUT", "/api/{type}/{repo}/settings", repos.settings, ("update_repo_visibility",)),
+    Route("GET", "/api/{type}/{repo}/revision/{rev}", repos.info, _INFO),
+    Route("GET", "/api/{type}/{repo}/refs", refs.listing, ("list_repo_refs",)),
+    Route("GET", "/api/{type}/{repo}/commits/{rev}", refs.history, ("list_repo_commits",)),
+    Route("POST", "/api/{type}/{repo}/branch/{branch}", refs.create_branch, ("create_branch",)),
+    Route("DELETE", "/api/{type}/{repo}/branch/{branch}", refs.delete_branch, ("delete_branch",)),
+    Route("POST", "/api/{type}/{repo}/tag/{rev}", refs.create_tag, ("create_tag",)),
+    Route("DELETE", "/api/{type}/{repo}/tag/{tag}", refs.delete_tag, ("delete_tag",)),
+    Route(
+        "GET", "/api/{type}/{repo}/tree/{rev}", files.tree, ("list_repo_files", "list_files_info")
+    ),
+    Route("GET", "/api/{type}/{repo}/tree/{rev}/{path}", files.tree, ("list_files_info",)),
+    Route(
+        "POST",
+        "/api/{type}/{repo}/paths-info/{rev}",
+        files.paths_info,
+        ("list_files_info", "create_commit (copies)"),
+    ),
+    Route("POST", "/api/{type}/{repo}/preupload/{rev}", commits.preupload, _UPLOAD),
+    Route(
+        "POST",
+        "/api/{type}/{repo}/commit/{rev}",
+        commits.commit,
+        (*_UPLOAD, "delete_file", "delete_folder"),
+    ),
+    Route("POST", "/api/{type}/{repo}/like", likes.like, ("like",)),
+    Route("DELETE", "/api/{type}/{repo}/like", likes.unlike, ("unlike",)),
+    Route("GET", "/api/{type}/{repo}", repos.info, _INFO),
+    Route("POST", "/{prefix}{repo}.git/info/lfs/objects/batch", lfs.batch, _LFS),
+    Route("POST", "/{prefix}{repo}.git/info/lfs/objects/verify", lfs.verify, _LFS),
+    Route("PUT", "/_hub/lfs/upload/{ticket}", lfs.upload, _LFS, anonymous=True),
+    Route("PUT", "/_hub/lfs/upload/{ticket}/{part}", lfs.upload_part, _LFS, anonymous=True),
+    Route("POST", "/_hub/lfs/upload/{ticket}", lfs.complete, _LFS, anonymous=True),
+    Route(
+        "GET",
+        "/{prefix}{repo}/resolve/{rev}/{path}",
+        files.resolve,
+        ("hf_hub_download", "hf_hub_url"),
+    ),
+    Route("GET", "/_hub/health", admin.health, anonymous=True),
+    Route("POST", "/_hub/reset", admin.reset, admin=True),
+    Route("POST", "/_hub/seed", admin.seed, admin=True),
+    Route("GET", "/_hub/state", admin.state, admin=True),
+    Route("GET", "/_hub/config", admin.get_config, admin=True),
+    Route("PUT", "/_hub/config", admin.set_config, admin=True),
+]
+
+# Every route is tried with two-segment repo ids first, then with one-segment ids.
+_COMPILED = [(route, route.regex(2)) for route in ROUTES] + [
+    (route, route.regex(1)) for route in ROUTES if "{repo}" in route.pattern
+]
+
+Match = Tuple[Route, Dict[str, str]]
+
+
+def _decode(value: str) -> str:
+    return unquote(value, errors="strict")
+
+
+def _params(found: re.Match[str]) -> Dict[str, str]:
+    params = {k: _decode(v) for k, v in found.groupdict().items() if v is not None}
+    if "type" in params:
+        params["type"] = params["type"][:-1]
+    else:
+        prefix = params.get("prefix", "")
+        params["type"] = {"datasets": "dataset", "spaces": "space"}.get(prefix, "model")
+    return params
+
+
+def match(
+    method: str, raw_path: str, repo_exists: Callable[[str, str], bool] = lambda t, r: True
+) -> Tuple[Optional[Match], bool]:
+    """Find the route for a request.
+
+    Some paths read two ways: ``/api/models/alice/refs`` is the info of repo
+    ``alice/refs`` or the refs of the canonical repo ``alice``. Every reading is
+    collected (two-segment repo ids first) and the first one naming an existing repo
+    wins; without any, the first reading does.
+
+    Args:
+        method: HTTP method (``HEAD`` uses the ``GET`` routes).
+        raw_path: the undecoded path, without query.
+        repo_exists: tells whether ``(type, repo_id)`` exists, to settle ambiguities.
+
+    Returns:
+        ``((route, decoded parameters) or None, path_known)``; ``path_known`` tells
+        whether another method would have matched (405 rather than 404).
+
+    Raises:
+        UnicodeDecodeError: a parameter is not valid percent-encoded UTF-8.
+    """
+    wanted = "GET" if method == "HEAD" else method
+    path_known = False
+    candidates: List[Match] = []
+    for route, regex in _COMPILED:
+        found = regex.match(raw_path)
+        if found is None:
+            continue
+        if route.method != wanted:
+            path_known = True
+            continue
+        candidates.append((route, _params(found)))
+    if len(candidates) > 1:
+        for route, params in candidates:
+            if "repo" in params and repo_exists(params["type"], params["repo"]):
+                return (route, params), path_known
+    return (candidates[0] if candidates else None), path_known

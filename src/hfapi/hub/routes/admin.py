@@ -1,0 +1,51 @@
+"""Reserved control routes under ``/_hub/`` (admin token), like moto's ``/moto-api/``.
+
+* ``GET /_hub/health``  - no auth; ``{"status": "ok"}`` once the hub serves requests.
+* ``POST /_hub/reset``  - forget everything, recreate the start-up users and tokens.
+* ``POST /_hub/seed``   - create users/orgs/tokens/repos/files; body as
+  :meth:`hfapi.hub.backend.Backend.apply_config`; answers the tokens created.
+* ``GET /_hub/state``   - dump the whole state as JSON.
+* ``GET``/``PUT /_hub/config`` - read or change the knobs of
+  :class:`hfapi.hub.settings.HubSettings` (``{"lfs_chunk_size": 50}``).
+"""
+
+from __future__ import annotations
+
+from ..backend import Backend
+from ..errors import bad_request
+from ..wire import Request, Response, json_response
+
+
+def health(hub: Backend, req: Request) -> Response:
+    """Liveness probe."""
+    return json_response({"status": "ok"})
+
+
+def reset(hub: Backend, req: Request) -> Response:
+    """Wipe the state back to the start-up accounts."""
+    hub.reset()
+    return json_response({"status": "reset"})
+
+
+def seed(hub: Backend, req: Request) -> Response:
+    """Create what the body describes; answer the tokens created."""
+    return json_response(hub.apply_config(req.json_object()))
+
+
+def state(hub: Backend, req: Request) -> Response:
+    """Dump the state."""
+    return json_response(hub.dump())
+
+
+def get_config(hub: Backend, req: Request) -> Response:
+    """The current knobs."""
+    return json_response(hub.settings.as_dict())
+
+
+def set_config(hub: Backend, req: Request) -> Response:
+    """Change some knobs; answer all of them."""
+    try:
+        hub.settings.update(req.json_object())
+    except ValueError as error:
+        raise bad_request(str(error)) from None
+    return json_response(hub.settings.as_dict())

@@ -1,0 +1,75 @@
+"""The LFS batch API, the pre-signed upload URLs and verify."""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from ..backend import Backend
+from ..backend.lfs import BatchItem
+from ..errors import bad_request
+from ..wire import Request, Response, json_response
+
+LFS_JSON = "application/vnd.git-lfs+json"
+
+
+def _render(req: Request, item: BatchItem, verify_href: str, ttl: int) -> Dict[str, Any]:
+    entry: Dict[str, Any] = {"oid": item.oid, "size": item.size}
+    if item.error is not None:
+        entry["error"] = {"code": item.error[0], "message": item.error[1]}
+        return entry
+    ticket = item.ticket
+    if ticket is None:
+        return entry  # already stored: no "actions" at all, as clients expect
+    href = req.url(f"/_hub/lfs/upload/{ticket.token}")
+    header: Dict[str, str] = {}
+    if ticket.chunk_size:
+        header["chunk_size"] = str(ticket.chunk_size)
+        for number in range(1, ticket.part_count + 1):
+            header[f"{number:05d}"] = f"{href}/{number}"
+    upload: Dict[str, Any] = {"href": href, "expires_in": ttl}
+    if header:
+        upload["header"] = header
+    entry["actions"] = {"upload": upload, "verify": {"href": verify_href}}
+    return entry
+
+
+def batch(hub: Backend, req: Request) -> Response:
+    """``POST /{prefix}{repo}.git/info/lfs/objects/batch`` (Basic ``access_token:<token>``)."""
+    repo = hub.lfs.uploader_repo(req.caller, req.params["type"], req.params["repo"])
+    body = req.json_object()
+    items = hub.lfs.batch(repo, body.get("operation"), body.get("objects"))
+    verify_href = req.url(f"/{repo.web_path}.git/info/lfs/objects/verify")
+    ttl = hub.settings.upload_url_ttl
+    objects = [_render(req, item, verify_href, ttl) for item in items]
+    return json_response({"transfer": "basic", "objects": objects}, content_type=LFS_JSON)
+
+
+def upload(hub: Backend, req: Request) -> Response:
+    """``PUT`` on an upload URL: the whole object (no ``Authorization`` needed)."""
+    ticket = hub.lfs.check_ticket(req.params["ticket"])
+    hub.lfs.receive_whole(ticket, req.body)
+    return json_response({})
+
+
+def upload_part(hub: Backend, req: Request) -> Response:
+    """``PUT`` on a part URL: one part of a multipart upload; answers its ``ETag``."""
+    ticket = hub.lfs.check_ticket(req.params["ticket"])
+    part = req.params["part"]
+    if not (part.isascii() and part.isdigit()):
+        raise bad_request(f"Invalid part number {part!r}")
+    etag = hub.lfs.receive_part(ticket, int(part), req.body)
+    return json_response({}, headers={"ETag": etag})
+
+
+def complete(hub: Backend, req: Request) -> Response:
+    """``POST`` on the upload URL of a multipart upload: assemble the parts."""
+    ticket = hub.lfs.check_ticket(req.params["ticket"])
+    hub.lfs.complete(ticket, req.json())
+    return json_response({}, content_type=LFS_JSON)
+
+
+def verify(hub: Backend, req: Request) -> Response:
+    """``POST .../info/lfs/objects/verify`` (Basic ``USER:<token>``): 200 when stored."""
+    repo = hub.lfs.uploader_repo(req.caller, req.params["type"], req.params["repo"])
+    hub.lfs.verify(repo, req.json())
+    return json_response({}, content_type=LFS_JSON)

@@ -1,0 +1,159 @@
+"""Repo lifecycle (create, delete, move, settings) and repo info."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Dict, List, Optional
+
+from ... import constants
+from ..backend import Backend
+from ..backend.repos import Repo
+from ..backend.timefmt import format_epoch
+from ..errors import HubError, bad_request
+from ..wire import Request, Response, json_response
+from ._common import flag_in, revision, visible_repo, web_url
+
+
+def _repo_type(body: Dict[str, Any]) -> str:
+    value = body.get("type") or "model"
+    if not isinstance(value, str):
+        raise bad_request("'type' must be a string")
+    return value
+
+
+def _namespace(req: Request, organization: Any) -> str:
+    if organization is not None and not isinstance(organization, str):
+        raise bad_request("'organization' must be a string or null")
+    if organization:
+        return organization
+    if req.caller is None:
+        raise HubError(401, "You must be authenticated to do this")
+    if req.caller.name is None:
+        raise bad_request("The admin token has no namespace: give 'organization'")
+    return req.caller.name
+
+
+def create(hub: Backend, req: Request) -> Response:
+    """``POST /api/repos/create``: 200 ``{"url"}``, or 409 whose body also has ``url``."""
+    body = req.json_object()
+    name = body.get("name")
+    if not isinstance(name, str):
+        raise bad_request("'name' is required")
+    repo_type = _repo_type(body)
+    if req.caller is None:
+        raise HubError(401, "You must be authenticated to create a repo")
+    namespace = _namespace(req, body.get("organization"))
+    threshold = body.get("lfsmultipartthresh")
+    if threshold is not None and (not isinstance(threshold, int) or threshold <= 0):
+        raise bad_request("'lfsmultipartthresh' must be a positive integer")
+    try:
+        repo = hub.repos.create(
+            req.caller,
+            repo_type,
+            namespace,
+            name,
+            bool(flag_in(body, "private")),
+            body.get("sdk"),
+            body.get("hardware"),
+            threshold,
+        )
+    except HubError as error:
+        if error.status == 409:
+            prefix = constants.REPO_TYPES_URL_PREFIXES.get(repo_type, "")
+            error.extra["url"] = f"{req.base_url}/{prefix}{namespace}/{name}"
+        raise
+    return json_response({"url": web_url(req, repo), "name": repo.repo_id, "id": _id(repo)})
+
+
+def delete(hub: Backend, req: Request) -> Response:
+    """``DELETE /api/repos/delete`` with a JSON body ``{name, organization, type}``."""
+    body = req.json_object()
+    name = body.get("name")
+    if not isinstance(name, str):
+        raise bad_request("'name' is required")
+    if req.caller is None:
+        raise HubError(401, "You must be authenticated to delete a repo")
+    namespace = _namespace(req, body.get("organization"))
+    hub.repos.delete(req.caller, _repo_type(body), f"{namespace}/{name}")
+    return json_response({})
+
+
+def move(hub: Backend, req: Request) -> Response:
+    """``POST /api/repos/move`` with ``{fromRepo, toRepo, type}``."""
+    body = req.json_object()
+    source, target = body.get("fromRepo"), body.get("toRepo")
+    if not isinstance(source, str) or not isinstance(target, str):
+        raise bad_request("'fromRepo' and 'toRepo' are required")
+    hub.repos.move(req.caller, _repo_type(body), source, target)
+    return json_response({})
+
+
+def settings(hub: Backend, req: Request) -> Response:
+    """``PUT /api/{type}s/{repo}/settings``: change ``private``; answers the settings."""
+    body = req.json_object()
+    private = flag_in(body, "private")
+    repo = (
+        hub.repos.writable(req.caller, req.params["type"], req.params["repo"])
+        if private is None
+        else hub.repos.set_private(req.caller, req.params["type"], req.params["repo"], private)
+    )
+    return json_response({"private": repo.private, "gated": False, "discussionsDisabled": False})
+
+
+def _id(repo: Repo) -> str:
+    # A stable 24-hex id in the style of the Hub's database ids.
+    return hashlib.sha1(f"repo:{repo.pk}".encode()).hexdigest()[:24]
+
+
+def info(hub: Backend, req: Request) -> Response:
+    """``GET /api/{type}s/{repo}[/revision/{rev}]``, with ``blobs`` and ``securityStatus``."""
+    repo = visible_repo(hub, req)
+    commit_id = hub.repos.resolve(repo, revision(req) if "rev" in req.params else "main").commit
+    commit = hub.git.commit(commit_id)
+    files = hub.git.snapshot(commit_id).files
+    siblings: List[Dict[str, Any]] = []
+    infos = hub.git.blob_infos(files.values()) if req.flag("blobs") else {}
+    for path, oid in files.items():
+        sibling: Dict[str, Any] = {"rfilename": path}
+        if oid in infos:
+            blob = infos[oid]
+            sibling.update(blobId=blob.oid, size=blob.size)
+            if blob.lfs_oid is not None:
+                sibling["lfs"] = {
+                    "sha256": blob.lfs_oid,
+                    "size": blob.lfs_size,
+                    "pointerSize": blob.blob_size,
+                }
+        siblings.append(sibling)
+    body: Dict[str, Any] = {"_id": _id(repo), "id": repo.repo_id}
+    if repo.type == "model":
+        body["modelId"] = repo.repo_id
+    body.update(
+        author=repo.namespace or None,
+        sha=commit_id,
+        lastModified=format_epoch(commit.timestamp),
+        private=repo.private,
+        gated=False,
+        disabled=False,
+        downloads=0,
+        likes=hub.likes.count(repo),
+        tags=[],
+        siblings=siblings,
+        createdAt=repo.created_at,
+    )
+    if repo.type == "space":
+        body.update(sdk=repo.sdk, runtime=space_runtime(repo), models=[], datasets=[])
+    if repo.type == "model" and req.flag("securityStatus"):
+        body["securityStatus"] = {"scansDone": True, "containsInfected": False}
+    return json_response(body)
+
+
+def space_runtime(repo: Repo, stage: Optional[str] = None) -> Dict[str, Any]:
+    """The runtime block of a Space (the local Hub never runs apps)."""
+    return {
+        "stage": stage or "NO_APP_FILE",
+        "hardware": {"current": None, "requested": repo.hardware or "cpu-basic"},
+        "storage": None,
+        "gcTimeout": None,
+        "replicas": {"current": 1, "requested": 1},
+    }

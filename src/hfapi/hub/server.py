@@ -1,0 +1,404 @@
+"""The local Hub server: :class:`LocalHub` and the socket <-> core translation.
+
+Example:
+    >>> from hfapi.hub import LocalHub
+    >>> with LocalHub() as hub:
+    ...     token = hub.add_user("alice")
+    ...     # point any Hub client at hub.url with that token
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import IO, Any, Dict, Iterable, Mapping, Optional, Set, Tuple, Union
+
+from .app import HubApp, error_response
+from .backend import DEFAULT_USER, Backend
+from .backend.repos import split_repo_id
+from .errors import HubError
+from .settings import HubSettings
+from .storage import BLOCK_SIZE, Storage
+from .wire import Response
+
+logger = logging.getLogger("hfapi.hub")
+
+#: Unread request bytes we are willing to discard to keep a connection alive.
+_DRAIN_LIMIT = 256 * 1024 * 1024
+
+
+class _BodyReader(io.RawIOBase):
+    """The request body as a stream: ``Content-Length`` bytes, or a chunked body.
+
+    A body that ends early (the client died mid-request) raises instead of looking
+    complete, so that a half-received commit is refused rather than applied.
+    """
+
+    def __init__(self, rfile: io.BufferedIOBase, length: int, chunked: bool) -> None:
+        self._rfile = rfile
+        self._remaining = length
+        self._chunked = chunked
+        self._done = not chunked and not length
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._done:
+            return 0
+        if self._chunked and self._remaining == 0:
+            line = self._rfile.readline(1024)
+            size = line.split(b";")[0].strip()
+            if not line.endswith(b"\n") or not size:
+                raise _incomplete()
+            try:
+                self._remaining = int(size, 16)
+            except ValueError:
+                raise HubError(400, "Malformed chunked request body") from None
+            if self._remaining == 0:
+                while self._rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                self._done = True
+                return 0
+        data = self._rfile.read(min(len(buffer), self._remaining))
+        if not data:
+            raise _incomplete()
+        buffer[: len(data)] = data
+        self._remaining -= len(data)
+        if self._remaining == 0:
+            if self._chunked:
+                self._rfile.readline(1024)  # the CRLF closing the chunk
+            else:
+                self._done = True
+        return len(data)
+
+
+def _incomplete() -> HubError:
+    return HubError(400, "The request body ended before its announced length")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Turns one HTTP exchange into a call of :meth:`HubApp.handle` and back."""
+
+    protocol_version = "HTTP/1.1"
+    # Without this, each keep-alive request waits ~40 ms for a delayed ACK.
+    disable_nagle_algorithm = True
+    # Idle keep-alive connections are closed after this many seconds.
+    timeout = 300
+    server: _Server
+
+    def _serve(self) -> None:
+        length = self.headers.get("Content-Length") or "0"
+        chunked = "chunked" in (self.headers.get("Transfer-Encoding") or "").lower()
+        if not (length.isascii() and length.isdigit()):
+            self.close_connection = True
+            self._send(error_response(HubError(400, "Invalid Content-Length")))
+            return
+        body = io.BufferedReader(_BodyReader(self.rfile, int(length), chunked), BLOCK_SIZE)
+        response = self.server.app.handle(self.command, self.path, self.headers.items(), body)
+        self._send(response)
+        try:
+            self._drain(body)
+        except HubError:
+            self.close_connection = True
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve
+
+    def _send(self, response: Response) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        if response.header("Content-Length") is None:
+            assert isinstance(response.body, bytes), "streamed bodies must set Content-Length"
+            self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if isinstance(response.body, bytes):
+            self.wfile.write(response.body)
+        else:
+            for block in response.body:
+                self.wfile.write(block)
+
+    def _drain(self, body: IO[bytes]) -> None:
+        # Unread body bytes would be taken for the next request: read them, or give up
+        # the connection when there are too many.
+        drained = 0
+        while drained <= _DRAIN_LIMIT:
+            block = body.read(BLOCK_SIZE)
+            if not block:
+                return
+            drained += len(block)
+        self.close_connection = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("%s - %s", self.address_string(), format % args)
+
+
+class _Server(ThreadingHTTPServer):
+    """Threaded server that can cut its open keep-alive connections on shutdown."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: Tuple[str, int], app: HubApp) -> None:
+        self.app = app
+        self._connections: Set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Shut down every open connection so that handler threads exit."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        logger.debug("Connection error from %s", client_address, exc_info=True)
+
+
+class LocalHub:
+    """A Hub-compatible HTTP server on loopback, with real storage.
+
+    Args:
+        host: interface to bind (default loopback only).
+        port: TCP port; ``0`` picks a free one.
+        data_dir: directory keeping the state across restarts; ``None`` uses a
+            temporary directory deleted by :meth:`stop`.
+        config: users, organisations, tokens, settings and repos to create at start
+            (a dict, or the path of a JSON file; see ``Backend.apply_config``).
+        default_user: user created at start-up with a write token (:attr:`token`).
+        admin_token: fixed admin token (default: stored in ``data_dir`` or random).
+        fsync: force or skip fsync of written data (default: only with ``data_dir``).
+        **settings: knobs of :class:`~hfapi.hub.settings.HubSettings`, e.g.
+            ``lfs_multipart_threshold=100, lfs_chunk_size=50, tree_page_size=10``.
+
+    Raises:
+        ValueError: an unknown or invalid setting.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        data_dir: Optional[Union[str, "os.PathLike[str]"]] = None,
+        config: Optional[Union[Mapping[str, Any], str, "os.PathLike[str]"]] = None,
+        *,
+        default_user: str = DEFAULT_USER,
+        admin_token: Optional[str] = None,
+        fsync: Optional[bool] = None,
+        **settings: int,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.data_dir = None if data_dir is None else os.fspath(data_dir)
+        if config is None or isinstance(config, Mapping):
+            self._config = config
+        else:
+            with open(os.fspath(config), encoding="utf-8") as handle:
+                self._config = json.load(handle)
+        self.default_user = default_user
+        self._admin_token = admin_token
+        self._fsync = fsync
+        self.settings = HubSettings()
+        self.settings.update(settings)
+        self._storage: Optional[Storage] = None
+        self._backend: Optional[Backend] = None
+        self._server: Optional[_Server] = None
+        self._thread: Optional[threading.Thread] = None
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> LocalHub:
+        """Open the storage, bind the socket and serve in a background thread.
+
+        Returns:
+            The hub itself (so ``hub = LocalHub().start()`` works).
+
+        Raises:
+            RuntimeError: already started.
+            OSError: the address cannot be bound.
+        """
+        if self._server is not None:
+            raise RuntimeError("This LocalHub is already running")
+        self._storage = Storage(self.data_dir, fsync=self._fsync)
+        try:
+            self._backend = Backend(
+                self._storage, self.settings, self.default_user, self._admin_token, self._config
+            )
+            app = HubApp(self._backend)
+            self._server = _Server((self.host, self.port), app)
+        except BaseException:
+            self._storage.close()
+            self._storage = self._backend = None
+            raise
+        self.port = self._server.server_address[1]
+        app.default_base_url = self.url
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"LocalHub:{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        logger.info("Local Hub serving on %s", self.url)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close open connections and the storage (idempotent)."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.close_connections()
+            server.server_close()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._storage is not None:
+            self._storage.close()
+            self._storage = self._backend = None
+
+    def __enter__(self) -> LocalHub:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        """Whether the server is serving."""
+        return self._server is not None
+
+    @property
+    def backend(self) -> Backend:
+        """The state (for in-process inspection).
+
+        Raises:
+            RuntimeError: the hub is not running.
+        """
+        if self._backend is None:
+            raise RuntimeError("The LocalHub is not running: call start() first")
+        return self._backend
+
+    # -- addresses and credentials ----------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """Base URL clients must use, e.g. ``http://127.0.0.1:54321`` (no trailing slash)."""
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def token(self) -> str:
+        """Write token of the default user."""
+        return self.backend.default_token
+
+    @property
+    def admin_token(self) -> str:
+        """Token for the admin routes (``/_hub/...``); may also do anything else."""
+        return self.backend.admin_token
+
+    # -- accounts ---------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        name: str,
+        *,
+        fullname: Optional[str] = None,
+        email: Optional[str] = None,
+        role: str = "write",
+    ) -> str:
+        """Create a user and return a new token for it with ``role`` (``read``/``write``)."""
+        self.backend.identity.add_user(name, fullname, email)
+        return self.backend.identity.add_token(name, role)
+
+    def add_token(self, user: str, role: str = "read", display_name: Optional[str] = None) -> str:
+        """Issue another token for an existing user."""
+        return self.backend.identity.add_token(user, role, display_name)
+
+    def add_org(
+        self, name: str, members: Optional[Mapping[str, str]] = None, fullname: Optional[str] = None
+    ) -> str:
+        """Create an organisation with ``{user: role}`` members; return its ``api_org`` token."""
+        return self.backend.identity.add_org(name, fullname, dict(members or {}))
+
+    def add_member(self, org: str, user: str, role: str = "write") -> None:
+        """Add a user to an organisation (``read``, ``write`` or ``admin``)."""
+        self.backend.identity.set_member(org, user, role)
+
+    # -- content and control ----------------------------------------------------------------
+
+    def create_repo(
+        self,
+        repo_id: str,
+        *,
+        repo_type: str = "model",
+        private: bool = False,
+        files: Optional[Mapping[str, Union[str, bytes]]] = None,
+    ) -> str:
+        """Create a repo (as the admin) with optional files; return its web URL."""
+        namespace, name = split_repo_id(repo_id)
+        backend = self.backend
+        repo = backend.repos.create(
+            backend.admin,
+            repo_type,
+            namespace,
+            name,
+            private,
+            "gradio" if repo_type == "space" else None,
+        )
+        if files:
+            self.upload(repo_id, files, repo_type=repo_type)
+        return f"{self.url}/{repo.web_path}"
+
+    def upload(
+        self,
+        repo_id: str,
+        files: Mapping[str, Union[str, bytes]],
+        *,
+        repo_type: str = "model",
+        branch: str = "main",
+        message: str = "Add files",
+    ) -> str:
+        """Commit whole files to a repo (as the admin); return the commit id."""
+        repo = self.backend.repos.find(repo_type, repo_id)
+        if repo is None:
+            raise KeyError(f"No {repo_type} repo {repo_id!r}")
+        contents = {p: v.encode() if isinstance(v, str) else v for p, v in files.items()}
+        return self.backend.commit_contents(repo, contents, branch, message)
+
+    def configure(self, **settings: int) -> None:
+        """Change knobs at run time (see :class:`~hfapi.hub.settings.HubSettings`)."""
+        self.settings.update(settings)
+
+    def reset(self) -> None:
+        """Forget everything but the start-up users, tokens and config."""
+        self.backend.reset()
+
+    def dump(self) -> Dict[str, Any]:
+        """The whole state as JSON-ready data."""
+        return self.backend.dump()
+
+    def handle(
+        self, method: str, path: str, headers: Iterable[Tuple[str, str]] = (), body: bytes = b""
+    ) -> Response:
+        """Answer a request in-process, without a socket (for adapters and quick checks)."""
+        return HubApp(self.backend, self.url).handle(method, path, headers, io.BytesIO(body))

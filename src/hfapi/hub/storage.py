@@ -1,0 +1,257 @@
+"""Persistence of the local Hub: SQLite metadata plus content-addressed blob files.
+
+Layout of a data directory::
+
+    hub.sqlite3            accounts, tokens, repos, refs, git trees/commits/tags, likes...
+    objects/git/ab/cdef…   content of git blobs, named by their git object id
+    objects/lfs/ab/cdef…   LFS objects, named by their sha256
+    tmp/                   files being received (same file system, so rename is atomic)
+
+Content files are written to ``tmp/`` first, flushed (and fsynced for a persistent
+directory) and renamed into place; only then does the metadata transaction that
+refers to them commit. A request killed half-way therefore leaves at worst an
+unreferenced file, never a reference to a missing or partial one.
+
+All metadata access goes through one connection guarded by one lock: the statements
+are tiny and the slow parts (hashing, receiving and sending bodies) happen outside
+it, so serialising them is simpler than juggling per-thread connections and gives
+every request a consistent view.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import sqlite3
+import tempfile
+import threading
+from typing import IO, BinaryIO, Iterator, Optional, Tuple
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+    name TEXT PRIMARY KEY, kind TEXT NOT NULL, fullname TEXT NOT NULL, email TEXT,
+    api_token TEXT, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS members (
+    org TEXT NOT NULL, user TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (org, user));
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY, owner TEXT NOT NULL, role TEXT NOT NULL,
+    display_name TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS repos (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, namespace TEXT NOT NULL,
+    name TEXT NOT NULL, private INTEGER NOT NULL, created_at TEXT NOT NULL,
+    sdk TEXT, hardware TEXT, multipart_threshold INTEGER,
+    UNIQUE (type, namespace, name));
+CREATE TABLE IF NOT EXISTS refs (
+    repo INTEGER NOT NULL, name TEXT NOT NULL, target TEXT NOT NULL, tag_object TEXT,
+    PRIMARY KEY (repo, name));
+CREATE TABLE IF NOT EXISTS repo_commits (
+    repo INTEGER NOT NULL, oid TEXT NOT NULL, PRIMARY KEY (repo, oid));
+CREATE TABLE IF NOT EXISTS objects (oid TEXT PRIMARY KEY, kind TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs (
+    oid TEXT PRIMARY KEY, size INTEGER NOT NULL, lfs_oid TEXT, lfs_size INTEGER);
+CREATE TABLE IF NOT EXISTS lfs_objects (oid TEXT PRIMARY KEY, size INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS repo_lfs (
+    repo INTEGER NOT NULL, oid TEXT NOT NULL, PRIMARY KEY (repo, oid));
+CREATE TABLE IF NOT EXISTS likes (
+    user TEXT NOT NULL, repo INTEGER NOT NULL, created_at TEXT NOT NULL,
+    PRIMARY KEY (user, repo));
+CREATE TABLE IF NOT EXISTS discussions (
+    repo INTEGER NOT NULL, num INTEGER NOT NULL, is_pr INTEGER NOT NULL,
+    status TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL,
+    author TEXT NOT NULL, target_branch TEXT, created_at TEXT NOT NULL,
+    PRIMARY KEY (repo, num));
+"""
+
+#: Tables emptied by a reset (``settings`` survives: it holds secrets and the default tokens).
+STATE_TABLES = (
+    "accounts",
+    "members",
+    "tokens",
+    "repos",
+    "refs",
+    "repo_commits",
+    "objects",
+    "blobs",
+    "lfs_objects",
+    "repo_lfs",
+    "likes",
+    "discussions",
+)
+
+BLOCK_SIZE = 1024 * 1024
+
+
+class Storage:
+    """One data directory: the metadata database and the content files.
+
+    Args:
+        root: the data directory; ``None`` makes a temporary one, removed by :meth:`close`.
+        fsync: flush content files and the database to disk before acknowledging a
+            write; defaults to ``True`` for a persistent directory, ``False`` for a
+            temporary one (nobody can observe the difference there, and it is faster).
+    """
+
+    def __init__(self, root: Optional[str] = None, fsync: Optional[bool] = None) -> None:
+        self.temporary = root is None
+        self.root = tempfile.mkdtemp(prefix="hfapi-hub-") if root is None else root
+        os.makedirs(self.root, exist_ok=True)
+        self.fsync = (not self.temporary) if fsync is None else fsync
+        self.tmp_dir = os.path.join(self.root, "tmp")
+        os.makedirs(self.tmp_dir, exist_ok=True)
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._db = sqlite3.connect(
+            os.path.join(self.root, "hub.sqlite3"), check_same_thread=False, isolation_level=None
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(f"PRAGMA synchronous={'FULL' if self.fsync else 'OFF'}")
+        self._db.execute("PRAGMA foreign_keys=OFF")
+        self._db.executescript(SCHEMA)
+
+    # -- metadata -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a block as one all-or-nothing transaction; nested blocks join the outer one.
+
+        Raises:
+            Whatever the block raises, after rolling back everything it wrote.
+        """
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self._db
+                finally:
+                    self._depth -= 1
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def get_setting(self, key: str) -> Optional[str]:
+        """Return a stored setting, or ``None``."""
+        with self.transaction() as db:
+            row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a setting, replacing any previous value."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+
+    def wipe(self) -> None:
+        """Forget every account, repo and object (settings are kept)."""
+        with self.transaction() as db:
+            for table in STATE_TABLES:
+                db.execute(f"DELETE FROM {table}")
+        shutil.rmtree(os.path.join(self.root, "objects"), ignore_errors=True)
+
+    # -- content files --------------------------------------------------------------------
+
+    def content_path(self, kind: str, oid: str) -> str:
+        """Where the content of object ``oid`` (``kind`` = ``git`` or ``lfs``) lives."""
+        return os.path.join(self.root, "objects", kind, oid[:2], oid[2:])
+
+    def has_content(self, kind: str, oid: str) -> bool:
+        """Tell whether the content file of an object exists."""
+        return os.path.exists(self.content_path(kind, oid))
+
+    def open_content(self, kind: str, oid: str) -> BinaryIO:
+        """Open the content file of an object for reading.
+
+        Raises:
+            FileNotFoundError: the object was never stored.
+        """
+        return open(self.content_path(kind, oid), "rb")
+
+    def new_temp_file(self) -> Tuple[str, IO[bytes]]:
+        """Create a file in the data directory's ``tmp/``; the caller adopts or deletes it."""
+        fd, path = tempfile.mkstemp(dir=self.tmp_dir)
+        return path, os.fdopen(fd, "wb")
+
+    def finish_temp_file(self, handle: IO[bytes]) -> None:
+        """Flush (and fsync when durable) a temp file before it is renamed into place."""
+        handle.flush()
+        if self.fsync:
+            os.fsync(handle.fileno())
+        handle.close()
+
+    def adopt(self, kind: str, oid: str, temp_path: str) -> None:
+        """Move a finished temp file into place as the content of ``oid``.
+
+        The content is addressed by its hash, so if a copy already exists the new one is
+        simply dropped.
+        """
+        final = self.content_path(kind, oid)
+        if os.path.exists(final):
+            os.unlink(temp_path)
+            return
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        os.replace(temp_path, final)
+
+    def put_content(self, kind: str, oid: str, data: bytes) -> None:
+        """Store ``data`` as the content of ``oid`` (no-op when already stored)."""
+        if self.has_content(kind, oid):
+            return
+        path, handle = self.new_temp_file()
+        try:
+            handle.write(data)
+            self.finish_temp_file(handle)
+            self.adopt(kind, oid, path)
+        except BaseException:
+            handle.close()
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            raise
+
+    def receive(self, stream: IO[bytes], length: Optional[int] = None) -> Tuple[str, str, int]:
+        """Copy a stream to a temp file while hashing it with SHA-256.
+
+        Args:
+            stream: where the bytes come from (read in 1 MiB blocks, never all at once).
+            length: stop after this many bytes; ``None`` reads to the end.
+
+        Returns:
+            ``(temp_path, sha256_hex, size)``; the caller adopts or deletes the file.
+
+        Raises:
+            OSError: the stream broke (the temp file is removed).
+        """
+        path, handle = self.new_temp_file()
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            while length is None or size < length:
+                want = BLOCK_SIZE if length is None else min(BLOCK_SIZE, length - size)
+                block = stream.read(want)
+                if not block:
+                    break
+                digest.update(block)
+                handle.write(block)
+                size += len(block)
+            self.finish_temp_file(handle)
+        except BaseException:
+            handle.close()
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            raise
+        return path, digest.hexdigest(), size
+
+    def close(self) -> None:
+        """Close the database; a temporary directory is deleted."""
+        with self._lock:
+            self._db.close()
+        if self.temporary:
+            shutil.rmtree(self.root, ignore_errors=True)
