@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 import responses
@@ -11,14 +11,23 @@ from _wire import ENDPOINT, TOKEN, SleepRecorder
 import hfapi
 from hfapi import HfApi, HfFolder
 from hfapi import _session as session_module
+from hfapi._session import HubSession
 
 
 @pytest.fixture(autouse=True)
 def _no_frameworks_no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
     # The user-agent must not depend on what happens to be installed.
     monkeypatch.setattr(session_module, "_installed_frameworks", lambda: ())
-    # The root aliases' client must never really sleep in a retry loop.
+    # No client may really sleep in a retry loop, even one a test builds itself (a
+    # regression would otherwise cost ~20 s per test instead of failing fast).
     monkeypatch.setattr(hfapi._default_api._http, "sleep", SleepRecorder())
+    original_init = HubSession.__init__
+
+    def init_without_sleep(self: HubSession, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        self.sleep = SleepRecorder()
+
+    monkeypatch.setattr(HubSession, "__init__", init_without_sleep)
 
 
 @pytest.fixture
