@@ -1,0 +1,339 @@
+"""Both clients put the same requests on the wire and return the same values.
+
+The reference client (huggingface_hub 0.16.4, black box) and hfapi make the same call
+against the same ``responses`` mock; the requests they send (method, URL with query,
+body bytes, authorization, content type and length) and what they return must match.
+Headers that differ by design (user-agent, trace id) are not compared.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from typing import Any, Callable, Dict, List, Tuple
+
+import pytest
+import requests
+import responses
+
+import hfapi
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import huggingface_hub
+
+pytestmark = pytest.mark.conformance
+
+ENDPOINT = "https://hub.test"
+TOKEN = "hf_parity_token"
+COMPARED_HEADERS = ("authorization", "content-type", "content-length")
+
+MODEL = {
+    "_id": "1",
+    "id": "a/b",
+    "modelId": "a/b",
+    "sha": "c" * 40,
+    "private": False,
+    "siblings": [
+        {
+            "rfilename": "x.bin",
+            "blobId": "d" * 40,
+            "size": 3,
+            "lfs": {"sha256": "e" * 64, "size": 3, "pointerSize": 126},
+        }
+    ],
+    "model-index": None,
+    "downloads": 4,
+}
+ENTRY = {"type": "file", "path": "f", "oid": "o" * 40, "size": 1}
+COMMIT = {
+    "id": "a" * 40,
+    "title": "t",
+    "message": "",
+    "authors": [{"user": "u"}],
+    "date": "2023-07-03T12:34:56.000Z",
+}
+
+
+def _reply(request: requests.PreparedRequest) -> Tuple[int, Dict[str, str], str]:
+    url = request.url or ""
+    if "/commit/" in url:
+        body: Any = {"commitUrl": f"{ENDPOINT}/a/b/commit/{'f' * 40}", "commitOid": "f" * 40}
+    elif "whoami" in url:
+        body = {"name": "alice", "type": "user", "auth": {"accessToken": {"role": "write"}}}
+    elif url.endswith("/refs"):
+        ref = {"name": "main", "ref": "refs/heads/main", "targetCommit": "a" * 40}
+        body = {"branches": [ref], "converts": [], "tags": []}
+    elif "/commits/" in url:
+        body = [COMMIT]
+    elif "/tree/" in url:
+        body = [ENTRY, {"type": "directory", "path": "d", "oid": "p" * 40, "size": 0}]
+    elif "/likes" in url:
+        body = [
+            {"repo": {"name": "a/b", "type": "model"}},
+            {"repo": {"name": "s", "type": "space"}},
+        ]
+    elif "paths-info" in url:
+        body = [{"type": "directory", "path": "d/e", "oid": "x", "size": 0}, ENTRY]
+    elif "repos/create" in url:
+        body = {"url": f"{ENDPOINT}/a/b"}
+    elif "/settings" in url:
+        body = {"private": True}
+    else:
+        body = MODEL
+    return 200, {}, json.dumps(body)
+
+
+CALLS: List[Tuple[str, Tuple[Any, ...], Dict[str, Any]]] = [
+    (
+        "model_info",
+        ("a/b",),
+        {"revision": "refs/pr/1", "securityStatus": True, "files_metadata": True},
+    ),
+    ("model_info", ("gpt2",), {}),
+    ("dataset_info", ("a/b",), {"files_metadata": True}),
+    ("space_info", ("a/b",), {"revision": "v 1"}),
+    ("repo_info", ("a/b",), {"repo_type": "dataset", "revision": "x/y"}),
+    (
+        "list_files_info",
+        ("a/b",),
+        {"paths": ["f", "d/e"], "revision": "refs/pr/1", "expand": True, "repo_type": "space"},
+    ),
+    ("list_files_info", ("a/b",), {}),
+    ("list_repo_files", ("a/b",), {"revision": "r/1"}),
+    ("list_repo_refs", ("a/b",), {"repo_type": "dataset"}),
+    ("list_repo_commits", ("a/b",), {"formatted": True, "revision": "refs/pr/1"}),
+    ("create_repo", ("a/b",), {"private": True}),
+    (
+        "create_repo",
+        ("b",),
+        {"repo_type": "space", "space_sdk": "gradio", "space_hardware": "t4-small"},
+    ),
+    ("delete_repo", ("a/b",), {"repo_type": "dataset"}),
+    ("update_repo_visibility", ("a/b", True), {}),
+    ("update_repo_visibility", ("b",), {"private": False, "repo_type": "space"}),
+    ("move_repo", ("a/b", "c/d"), {"repo_type": "dataset"}),
+    ("create_branch", ("a/b",), {"branch": "f/x", "revision": "refs/pr/2"}),
+    ("create_branch", ("a/b",), {"branch": "dev"}),
+    ("delete_branch", ("a/b",), {"branch": "f/x"}),
+    ("create_tag", ("a/b",), {"tag": "v/1", "tag_message": "m", "revision": "refs/pr/1"}),
+    ("delete_tag", ("a/b",), {"tag": "v/1"}),
+    ("like", ("a/b",), {"repo_type": "dataset"}),
+    ("unlike", ("a/b",), {}),
+    ("list_liked_repos", (), {}),
+    ("whoami", (), {}),
+    ("get_full_repo_name", ("m",), {}),
+    ("get_token_permission", (), {}),
+    ("delete_file", ("dir/a.txt", "a/b"), {"revision": "refs/pr/3"}),
+    ("delete_folder", ("dir", "a/b"), {"commit_description": "why", "parent_commit": "abcdef1"}),
+]
+
+Captured = List[Tuple[str, str, bytes, Dict[str, str]]]
+
+
+def _capture(
+    api: Any,
+    name: str,
+    args: Tuple[Any, ...],
+    kwargs: Dict[str, Any],
+    add: Callable[[responses.RequestsMock], None],
+) -> Tuple[Captured, Any]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        add(mock)
+        try:
+            result: Any = getattr(api, name)(*args, **kwargs)
+            if name == "list_files_info":
+                result = list(result)
+        except Exception as error:  # compared below, by class
+            result = error
+        sent = []
+        for call in mock.calls:
+            request = call.request
+            body = request.body or b""
+            if isinstance(body, str):
+                body = body.encode()
+            elif not isinstance(body, bytes):
+                body = b"".join(body)
+            headers = {
+                k.lower(): v for k, v in request.headers.items() if k.lower() in COMPARED_HEADERS
+            }
+            sent.append((request.method or "", request.url or "", body, headers))
+    return sent, result
+
+
+def _succeed(mock: responses.RequestsMock) -> None:
+    for method in ("GET", "POST", "PUT", "DELETE"):
+        mock.add_callback(method, re.compile(".*"), callback=_reply)
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, Exception):
+        return type(value).__name__
+    if isinstance(value, list):
+        return [_comparable(item) for item in value]
+    return repr(value)
+
+
+@pytest.mark.parametrize(("name", "args", "kwargs"), CALLS, ids=[c[0] for c in CALLS])
+def test_same_requests_and_results(name: str, args: Tuple[Any, ...], kwargs: Dict[str, Any]):
+    reference = huggingface_hub.HfApi(endpoint=ENDPOINT, token=TOKEN)
+    ours = hfapi.HfApi(endpoint=ENDPOINT, token=TOKEN)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected, expected_result = _capture(reference, name, args, kwargs, _succeed)
+    sent, result = _capture(ours, name, args, kwargs, _succeed)
+    assert sent == expected
+    assert _comparable(result) == _comparable(expected_result)
+
+
+FAILURES = {
+    "400": (400, {}, '{"error": "bad"}'),
+    "401": (401, {}, '{"error": "x"}'),
+    "403": (403, {}, '{"error": "no"}'),
+    "404-repo": (404, {"X-Error-Code": "RepoNotFound"}, "{}"),
+    "404-revision": (404, {"X-Error-Code": "RevisionNotFound"}, "{}"),
+    "404-entry": (404, {"X-Error-Code": "EntryNotFound"}, "{}"),
+    "403-gated": (403, {"X-Error-Code": "GatedRepo"}, "{}"),
+    "409": (409, {}, json.dumps({"error": "exists", "url": f"{ENDPOINT}/a/b"})),
+    "412": (412, {}, "{}"),
+    "500": (500, {}, '{"errors": [{"message": "e1"}]}'),
+}
+FAILING_CALLS = [c for c in CALLS if c[0] not in ("get_full_repo_name",)]
+
+
+@pytest.mark.parametrize("failure", sorted(FAILURES))
+@pytest.mark.parametrize(
+    ("name", "args", "kwargs"), FAILING_CALLS, ids=[c[0] for c in FAILING_CALLS]
+)
+def test_same_exceptions(
+    name: str,
+    args: Tuple[Any, ...],
+    kwargs: Dict[str, Any],
+    failure: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    status, headers, body = FAILURES[failure]
+
+    def fail(mock: responses.RequestsMock) -> None:
+        for method in ("GET", "POST", "PUT", "DELETE"):
+            mock.add(method, re.compile(".*"), status=status, headers=headers, body=body)
+
+    reference = huggingface_hub.HfApi(endpoint=ENDPOINT, token=TOKEN)
+    ours = hfapi.HfApi(endpoint=ENDPOINT, token=TOKEN)
+    monkeypatch.setattr(ours._http, "sleep", lambda seconds: None)  # our GETs retry 5xx
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, expected = _capture(reference, name, args, kwargs, fail)
+    _, result = _capture(ours, name, args, kwargs, fail)
+    assert _comparable(result) == _comparable(expected)
+    if isinstance(expected, Exception):
+        assert type(result.__cause__).__name__ == type(expected.__cause__).__name__
+
+
+def _reply_upload(request: requests.PreparedRequest) -> Tuple[int, Dict[str, str], str]:
+    url = request.url or ""
+    if "/preupload/" in url:
+        files = json.loads(request.body or b"{}")["files"]
+        modes = [
+            {"path": f["path"], "uploadMode": "lfs" if f["path"].endswith(".bin") else "regular"}
+            for f in files
+        ]
+        return 200, {}, json.dumps({"files": modes})
+    if "paths-info" in url:
+        lfs = {"oid": "b" * 64, "size": 11, "pointerSize": 126}
+        return (
+            200,
+            {},
+            json.dumps(
+                [{"type": "file", "path": "old.bin", "size": 11, "oid": "c" * 40, "lfs": lfs}]
+            ),
+        )
+    if url.endswith("/objects/batch"):
+        objects = json.loads(request.body or b"{}")["objects"]
+        answer = [
+            {
+                **obj,
+                "actions": {
+                    "upload": {"href": f"https://storage.test/put/{obj['oid']}"},
+                    "verify": {"href": f"{ENDPOINT}/a/b.git/info/lfs/objects/verify"},
+                },
+            }
+            for obj in objects
+        ]
+        return 200, {}, json.dumps({"transfer": "basic", "objects": answer})
+    if url.startswith("https://storage.test/"):
+        return 200, {"ETag": '"x"'}, ""
+    if "/commit/" in url:
+        pr = {"pullRequestUrl": f"{ENDPOINT}/a/b/discussions/7"} if "create_pr" in url else {}
+        return (
+            200,
+            {},
+            json.dumps(
+                {"commitUrl": f"{ENDPOINT}/a/b/commit/{'f' * 40}", "commitOid": "f" * 40, **pr}
+            ),
+        )
+    return 200, {}, "{}"
+
+
+def _upload_mock(mock: responses.RequestsMock) -> None:
+    for method in ("GET", "POST", "PUT", "DELETE"):
+        mock.add_callback(method, re.compile(".*"), callback=_reply_upload)
+
+
+UPLOADS: List[Tuple[str, Callable[[Any], Dict[str, Any]], Dict[str, Any], int]] = [
+    (
+        "create_commit",
+        lambda m: {
+            "repo_id": "a/b",
+            "operations": [
+                m.CommitOperationAdd("dir/regular.txt", b"hello\n"),
+                m.CommitOperationAdd("weights.bin", b"x" * 120),
+                m.CommitOperationDelete("old/"),
+                m.CommitOperationDelete("gone.txt"),
+                m.CommitOperationCopy("old.bin", "copy of old.bin"),
+            ],
+        },
+        {"commit_message": "msg", "commit_description": "desc", "parent_commit": "abcdef1"},
+        1,
+    ),
+    (
+        "create_commit",
+        lambda m: {
+            "repo_id": "a/b",
+            "operations": [
+                m.CommitOperationAdd("empty.bin", b""),
+            ],
+        },
+        {"commit_message": "pr", "create_pr": True, "repo_type": "dataset"},
+        0,
+    ),
+    (
+        "upload_file",
+        lambda m: {"path_or_fileobj": b"y" * 40, "path_in_repo": "/x/y.bin", "repo_id": "a/b"},
+        {"revision": "refs/pr/7"},
+        1,
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "kwargs", "puts"), UPLOADS, ids=["mixed", "pr", "file"])
+def test_same_upload_requests(
+    name: str, make: Callable[[Any], Dict[str, Any]], kwargs: Dict[str, Any], puts: int
+) -> None:
+    """Every step of the upload flow, in order: preupload, copy lookup, LFS batch, PUT to
+    the storage (no token), verify, commit NDJSON — identical bytes for both clients."""
+    reference = huggingface_hub.HfApi(endpoint=ENDPOINT, token=TOKEN)
+    ours = hfapi.HfApi(endpoint=ENDPOINT, token=TOKEN)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected, expected_result = _capture(
+            reference, name, (), {**make(huggingface_hub), **kwargs}, _upload_mock
+        )
+    sent, result = _capture(ours, name, (), {**make(hfapi), **kwargs}, _upload_mock)
+    assert not isinstance(expected_result, Exception), expected_result
+    assert sent == expected
+    assert repr(result) == repr(expected_result)
+    storage = [request for request in sent if request[1].startswith("https://storage.test/")]
+    assert len(storage) == puts
+    assert all("authorization" not in request[3] for request in storage)
