@@ -68,7 +68,7 @@ class _HubAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("blocksize", SEND_BLOCKSIZE)
-        super().init_poolmanager(*args, **kwargs)
+        super().init_poolmanager(*args, **kwargs)  # type: ignore[no-untyped-call,unused-ignore]
 
 
 _session_factory: Callable[[], requests.Session] = _default_session_factory
