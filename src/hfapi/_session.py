@@ -389,6 +389,11 @@ class HubSession:
                     stream=stream,
                 )
             except _TRANSIENT_ERRORS as exc:
+                failure = getattr(body, "failure", None)
+                if isinstance(failure, Exception):
+                    # The body itself failed while being sent (e.g. a file changed under
+                    # us); the HTTP stack reports that as a lost connection.
+                    raise failure from None
                 can_retry = retryable or _nothing_was_sent(exc)
                 if not can_retry or attempt >= policy.max_retries:
                     raise _redacted_transport_error(exc, trace_id) from None

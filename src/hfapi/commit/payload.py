@@ -243,6 +243,9 @@ class CommitBody:
         self._chunks = self._iter_chunks()
         self._current = b""
         self._offset = 0
+        #: Set when reading a source failed; the HTTP stack would report it only as a
+        #: lost connection, so the caller re-raises this instead.
+        self.failure: Optional[OSError] = None
 
     def __len__(self) -> int:
         return self._length
@@ -260,7 +263,11 @@ class CommitBody:
         taken: List[bytes] = []
         while wanted > 0:
             if self._offset >= len(self._current):
-                chunk = next(self._chunks, None)
+                try:
+                    chunk = next(self._chunks, None)
+                except OSError as error:
+                    self.failure = error
+                    raise
                 if chunk is None:
                     break
                 self._current, self._offset = chunk, 0
