@@ -115,9 +115,11 @@ class UploadInfo:
         digest = hashlib.sha256()
         size = 0
         sample = b""
-        buffer = bytearray(READ_CHUNK_SIZE)
-        view = memoryview(buffer)
         total = os.path.getsize(path)
+        # Sized to the file: zero-filling 4 MiB for each of thousands of small files
+        # costs more than hashing them (a file that grew is still read in full).
+        buffer = bytearray(max(1, min(READ_CHUNK_SIZE, total)))
+        view = memoryview(buffer)
         bar = _hash_bar(path, total)
         try:
             with open(path, "rb", buffering=0) as handle:
@@ -289,6 +291,10 @@ class CommitOperationAdd:
         seen = 0
         carry = b""
         with self.as_file() as stream:
+            if stream is self.path_or_fileobj:
+                # A caller's stream: its content starts at offset 0, wherever it has been
+                # moved since (as for LFS uploads); as_file() restores the position.
+                stream.seek(0, io.SEEK_SET)
             while True:
                 chunk = stream.read(READ_CHUNK_SIZE)
                 if not chunk:
