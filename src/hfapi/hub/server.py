@@ -65,17 +65,17 @@ class _BodyReader(io.RawIOBase):
                     pass  # trailers
                 self._done = True
                 return 0
-        data = self._rfile.read(min(len(buffer), self._remaining))
-        if not data:
+        # Straight into the caller's buffer: no intermediate bytes object to copy.
+        count = self._rfile.readinto(memoryview(buffer)[: min(len(buffer), self._remaining)])
+        if not count:
             raise _incomplete()
-        buffer[: len(data)] = data
-        self._remaining -= len(data)
+        self._remaining -= count
         if self._remaining == 0:
             if self._chunked:
                 self._rfile.readline(1024)  # the CRLF closing the chunk
             else:
                 self._done = True
-        return len(data)
+        return count
 
 
 def _incomplete() -> HubError:

@@ -5,9 +5,11 @@ reference client sends none to them): ``<repo>.<oid>.<size>.<chunk>.<expiry>.<no
 followed by an HMAC-SHA256 of those fields under a per-hub secret. Nobody can forge or
 alter one, and it stops working after :attr:`HubSettings.upload_url_ttl` seconds.
 
-An object arriving at an upload URL is streamed to a temp file while being hashed; it
-is kept only when its size and SHA-256 are the ones announced, and it is then linked
-to the repo of the ticket. A repo can only commit pointers to objects linked to it.
+An object arriving at an upload URL is streamed to a temp file while being hashed; the
+parts of a multipart upload are written in place into one temp file, hashed once at
+completion. The object is kept only when its size and SHA-256 are the ones announced,
+and it is then linked to the repo of the ticket. A repo can only commit pointers to
+objects linked to it.
 """
 
 from __future__ import annotations
@@ -185,33 +187,38 @@ class Lfs:
     def receive_part(self, ticket: Ticket, number: int, stream: IO[bytes]) -> str:
         """Store part ``number`` of a multipart upload; return its ETag.
 
-        Parts may come in any order and concurrently; sending a part again replaces it.
+        Parts are written in place into one file per upload, at their offsets, so that
+        completion only has to hash it. Parts may come in any order and concurrently;
+        sending a part again replaces it (and its ETag, a random token).
 
         Raises:
             HubError: 400 for a wrong part number or length.
         """
         if not ticket.chunk_size or not 1 <= number <= ticket.part_count:
             raise bad_request(f"Invalid part number {number}")
-        path, sha256, size = self.storage.receive(stream)
-        if size != ticket.part_length(number):
-            os.unlink(path)
-            raise bad_request(f"Part {number} must be {ticket.part_length(number)} bytes")
         folder = self._part_folder(ticket)
         os.makedirs(folder, exist_ok=True)
-        etag = sha256[:32]
-        for old in os.listdir(folder):
+        for old in os.listdir(folder):  # the range changes: its old ETag must stop working
             if old.startswith(f"{number:05d}-"):
                 with contextlib.suppress(OSError):
                     os.unlink(os.path.join(folder, old))
-        os.replace(path, os.path.join(folder, f"{number:05d}-{etag}"))
+        expected = ticket.part_length(number)
+        offset = (number - 1) * ticket.chunk_size
+        path = os.path.join(folder, "object")
+        if self.storage.receive_at(path, offset, stream, expected) != expected:
+            raise bad_request(f"Part {number} must be {expected} bytes")
+        etag = secrets.token_hex(16)
+        with open(os.path.join(folder, f"{number:05d}-{etag}"), "x"):
+            pass
         return f'"{etag}"'
 
     def complete(self, ticket: Ticket, body: Any) -> None:
-        """Assemble the parts listed in the completion body into the object.
+        """Check the parts listed in the completion body, then hash and keep the object.
 
         Raises:
             HubError: 400 for a wrong oid, a missing part or a mismatching ETag, and for
-                a size/SHA-256 mismatch of the assembled object.
+                a size/SHA-256 mismatch of the assembled object (its parts are kept, so
+                that a bad part can be sent again).
         """
         if not isinstance(body, dict) or body.get("oid") != ticket.oid:
             raise bad_request("The completion body must name the object's oid")
@@ -219,30 +226,22 @@ class Lfs:
         if not isinstance(parts, list) or len(parts) != ticket.part_count:
             raise bad_request(f"Expected {ticket.part_count} parts in the completion body")
         folder = self._part_folder(ticket)
-        stored = {name[:5]: name for name in os.listdir(folder)} if os.path.isdir(folder) else {}
-        files = []
+        stored = set(os.listdir(folder)) if os.path.isdir(folder) else set()
         for position, part in enumerate(parts, start=1):
             number = part.get("partNumber") if isinstance(part, dict) else None
             etag = str(part.get("etag", "")).strip('"') if isinstance(part, dict) else ""
-            name = stored.get(f"{position:05d}")
-            if number != position or name is None or name[6:] != etag:
+            if number != position or f"{position:05d}-{etag}" not in stored:
                 raise bad_request(f"Part {position} is missing or its etag does not match")
-            files.append(os.path.join(folder, name))
-        path, handle = self.storage.new_temp_file()
+        path = os.path.join(folder, "object")
         digest = hashlib.sha256()
+        buffer = bytearray(BLOCK_SIZE)
         size = 0
-        try:
-            for part_path in files:
-                with open(part_path, "rb") as source:
-                    for block in iter(lambda: source.read(BLOCK_SIZE), b""):
-                        digest.update(block)
-                        handle.write(block)
-                        size += len(block)
-            self.storage.finish_temp_file(handle)
-        except BaseException:
-            handle.close()
-            os.unlink(path)
-            raise
+        with open(path, "rb", buffering=0) as handle:
+            while count := handle.readinto(buffer):
+                digest.update(memoryview(buffer)[:count])
+                size += count
+        if size != ticket.size or digest.hexdigest() != ticket.oid:
+            raise _mismatch(ticket, digest.hexdigest(), size)
         self._keep(ticket, path, digest.hexdigest(), size)
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -252,11 +251,7 @@ class Lfs:
     def _keep(self, ticket: Ticket, path: str, sha256: str, size: int) -> None:
         if size != ticket.size or sha256 != ticket.oid:
             os.unlink(path)
-            raise bad_request(
-                f"Uploaded content does not match the announced object: expected"
-                f" sha256 {ticket.oid} and {ticket.size} bytes, got sha256 {sha256} and"
-                f" {size} bytes"
-            )
+            raise _mismatch(ticket, sha256, size)
         self.storage.adopt("lfs", sha256, path)
         with self.storage.transaction() as db:
             db.execute(
@@ -299,3 +294,11 @@ class Lfs:
             {"oid": oid, "size": size, "repos": [int(x) for x in (repos or "").split(",") if x]}
             for oid, size, repos in rows
         ]
+
+
+def _mismatch(ticket: Ticket, sha256: str, size: int) -> HubError:
+    return bad_request(
+        f"Uploaded content does not match the announced object: expected"
+        f" sha256 {ticket.oid} and {ticket.size} bytes, got sha256 {sha256} and"
+        f" {size} bytes"
+    )
