@@ -6,8 +6,15 @@ import os
 from typing import Iterator
 
 import pytest
+from hypothesis import settings
 
 from hfapi import HfFolder
+
+# Property tests are derandomized so that a run's outcome never depends on luck (CI must be
+# reproducible); `HYPOTHESIS_PROFILE=explore make test` searches with fresh random examples.
+settings.register_profile("default", derandomize=True, deadline=None)
+settings.register_profile("explore", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)
