@@ -9,6 +9,23 @@ from typing import Dict, List
 
 from .router import ROUTES
 
+#: Every public method of the reference ``HfApi`` (huggingface_hub 0.16.4), so that the
+#: document also says honestly what the local Hub does not serve yet.
+REFERENCE_METHODS = (
+    "add_space_secret", "change_discussion_status", "comment_discussion", "create_branch",
+    "create_commit", "create_commits_on_pr", "create_discussion", "create_pull_request",
+    "create_repo", "create_tag", "dataset_info", "delete_branch", "delete_file",
+    "delete_folder", "delete_repo", "delete_space_secret", "delete_tag", "duplicate_space",
+    "edit_discussion_comment", "get_dataset_tags", "get_discussion_details",
+    "get_full_repo_name", "get_model_tags", "get_repo_discussions", "get_space_runtime",
+    "get_token_permission", "hide_discussion_comment", "like", "list_datasets",
+    "list_files_info", "list_liked_repos", "list_metrics", "list_models", "list_repo_commits",
+    "list_repo_files", "list_repo_refs", "list_spaces", "merge_pull_request", "model_info",
+    "move_repo", "pause_space", "rename_discussion", "repo_info", "request_space_hardware",
+    "restart_space", "set_space_sleep_time", "space_info", "unlike", "update_repo_visibility",
+    "upload_file", "upload_folder", "whoami",
+)  # fmt: skip
+
 
 def render() -> str:
     """Build the Markdown document: one row per route, then the client methods served."""
@@ -39,6 +56,14 @@ def render() -> str:
     for name in sorted(served):
         endpoints = "<br>".join(f"`{e}`" for e in dict.fromkeys(served[name]))
         lines.append(f"| `{name}` | {endpoints} |")
+    missing = [name for name in REFERENCE_METHODS if name not in served]
+    lines += ["", "## Not served yet", ""]
+    lines += [
+        "`HfApi` methods of the reference whose endpoints the local Hub does not implement",
+        "(they answer 404):",
+        "",
+    ]
+    lines += [f"- `{name}`" for name in missing] or ["- none"]
     return "\n".join(lines) + "\n"
 
 
