@@ -24,11 +24,10 @@ from ..storage import Storage
 from . import gitobj, timefmt
 from .gitstore import GitStore
 from .identity import Caller, Identity
-from .lfs import Lfs
+from .lfs import OID_RE, Lfs
 from .refs import Refs
 from .repos import Repo, Repos
 
-_OID_RE = re.compile(r"^[0-9a-f]{64}$")
 _PARENT_RE = re.compile(r"^[0-9a-fA-F]{5,40}$")
 
 
@@ -294,7 +293,7 @@ class Commits:
             oid = value.get("oid")
             if value.get("algo", "sha256") != "sha256" or not isinstance(oid, str):
                 raise bad_request(f"Invalid LFS reference for {path!r}")
-            size = self.lfs.linked_size(repo.pk, oid) if _OID_RE.match(oid) else None
+            size = self.lfs.linked_size(repo.pk, oid) if OID_RE.match(oid) else None
             if size is None:
                 raise bad_request(
                     f"LFS object {oid} for {path!r} was not uploaded to this repo; upload it"

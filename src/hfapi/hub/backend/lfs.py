@@ -31,7 +31,8 @@ from ..storage import BLOCK_SIZE, Storage
 from .identity import Caller
 from .repos import Repo, Repos
 
-_OID_RE = re.compile(r"^[0-9a-f]{64}$")
+#: An LFS object id: lowercase hex SHA-256.
+OID_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,7 +137,7 @@ class Lfs:
             size = item.get("size") if isinstance(item, dict) else None
             if not isinstance(oid, str) or not isinstance(size, int) or isinstance(size, bool):
                 items.append(BatchItem(str(oid), -1, error=(422, "Each object needs oid and size")))
-            elif not _OID_RE.match(oid) or size < 0:
+            elif not OID_RE.match(oid) or size < 0:
                 items.append(BatchItem(oid, size, error=(422, f"Invalid object {oid}/{size}")))
             elif self.linked_size(repo.pk, oid) == size:
                 items.append(BatchItem(oid, size))
