@@ -23,7 +23,9 @@ from hfapi.errors import (
 )
 
 SURFACE = json.loads(
-    (Path("/work/shared/reference/hfapi-0.16.4-surface.json")).read_text(encoding="utf-8")
+    (Path(__file__).resolve().parents[1] / "reference" / "hfapi-0.16.4-surface.json").read_text(
+        encoding="utf-8"
+    )
 )
 URL = f"{ENDPOINT}/api/models/a/b"
 NOT_FOUND = (
