@@ -17,6 +17,7 @@ from typing import IO, Iterable, Optional, Tuple
 from . import router
 from .backend import Backend
 from .errors import HubError, forbidden, not_found
+from .faults import RESET_HEADER
 from .wire import Headers, Request, Response, json_response
 
 logger = logging.getLogger("hfapi.hub")
@@ -119,6 +120,9 @@ class HubApp:
                 raise HubError(405, f"Method {request.method} not allowed here")
             raise not_found(f"No route for {request.method} {request.raw_path}")
         route, request.params = found
+        fault = self.backend.faults.draw(route_class(route))
+        if fault is not None and fault != "reset-after":
+            return self._fault_response(fault)
         if not route.anonymous:
             token = token_from_authorization(request.headers.get("authorization"))
             request.caller = self.backend.identity.authenticate(token)
@@ -126,10 +130,30 @@ class HubApp:
             if request.caller is None:
                 raise HubError(401, "The admin token is required")
             raise forbidden("The admin token is required")
-        return route.handler(self.backend, request)
+        response = route.handler(self.backend, request)
+        if fault == "reset-after":
+            response.headers.append((RESET_HEADER, "after"))
+        return response
+
+    def _fault_response(self, kind: str) -> Response:
+        """The answer standing for an injected fault (see :mod:`hfapi.hub.faults`)."""
+        if kind == "reset-before":
+            return Response(0, [(RESET_HEADER, "before")])
+        status = int(kind)
+        response = error_response(HubError(status, f"Injected fault: {status}"))
+        if status == 429:
+            retry_after = self.backend.faults.plan.retry_after
+            response.headers.append(("Retry-After", str(retry_after)))
+        return response
 
     def _repo_exists(self, repo_type: str, repo_id: str) -> bool:
         return self.backend.repos.find(repo_type, repo_id) is not None
+
+
+def route_class(route: router.Route) -> str:
+    """``module.handler`` of a route, e.g. ``commits.commit``: how fault plans name routes."""
+    module = route.handler.__module__.rpartition(".")[2]
+    return f"{module}.{route.handler.__name__}"
 
 
 def _drop_body(response: Response) -> None:

@@ -127,6 +127,8 @@ ROUTES: List[Route] = [
     Route("GET", "/_hub/state", admin.state, admin=True),
     Route("GET", "/_hub/config", admin.get_config, admin=True),
     Route("PUT", "/_hub/config", admin.set_config, admin=True),
+    Route("GET", "/_hub/faults", admin.get_faults, admin=True),
+    Route("PUT", "/_hub/faults", admin.set_faults, admin=True),
 ]
 
 # Every route is tried with two-segment repo ids first, then with one-segment ids.

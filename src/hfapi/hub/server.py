@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import socket
+import struct
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO, Any, Dict, Iterable, Mapping, Optional, Set, Tuple, Union
@@ -22,6 +23,8 @@ from .app import HubApp, error_response
 from .backend import DEFAULT_USER, Backend
 from .backend.repos import split_repo_id
 from .errors import HubError
+from .faults import KINDS as FAULT_KINDS
+from .faults import RESET_HEADER, FaultPlan
 from .settings import HubSettings
 from .storage import BLOCK_SIZE, Storage
 from .wire import Response
@@ -101,6 +104,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = io.BufferedReader(_BodyReader(self.rfile, int(length), chunked), BLOCK_SIZE)
         response = self.server.app.handle(self.command, self.path, self.headers.items(), body)
+        if response.header(RESET_HEADER) is not None:
+            self._reset(response)
+            return
         self._send(response)
         try:
             self._drain(body)
@@ -122,6 +128,15 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             for block in response.body:
                 self.wfile.write(block)
+
+    def _reset(self, response: Response) -> None:
+        # An injected fault: drop the connection without a word. Linger 0 makes the close
+        # a TCP reset, as a crashed proxy or a cut network would produce.
+        close = getattr(response.body, "close", None)
+        if close is not None:
+            close()
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
     def _drain(self, body: IO[bytes]) -> None:
         # Unread body bytes would be taken for the next request: read them, or give up
@@ -384,6 +399,38 @@ class LocalHub:
             raise KeyError(f"No {repo_type} repo {repo_id!r}")
         contents = {p: v.encode() if isinstance(v, str) else v for p, v in files.items()}
         return self.backend.commit_contents(repo, contents, branch, message)
+
+    def inject_faults(
+        self,
+        rate: float,
+        *,
+        kinds: Iterable[str] = FAULT_KINDS,
+        routes: Iterable[str] = ("all",),
+        seed: int = 0,
+        retry_after: int = 1,
+    ) -> None:
+        """Make a seeded share of requests fail (see :mod:`hfapi.hub.faults`).
+
+        Args:
+            rate: share of eligible requests that fail (``0`` turns faults off).
+            kinds: ``500``, ``503``, ``429``, ``reset-before``, ``reset-after``.
+            routes: route classes (``"all"``, ``"lfs"``, ``"commits.commit"``...).
+            seed: the same seed fails the same requests of the same sequence.
+            retry_after: seconds announced by ``429`` answers.
+
+        Raises:
+            ValueError: an invalid plan.
+
+        Example:
+            >>> hub.inject_faults(0.2, kinds=("503", "reset-after"), seed=7)
+        """
+        plan = FaultPlan(rate, tuple(kinds), tuple(routes), seed, retry_after)
+        self.backend.faults.set_plan(plan)
+
+    @property
+    def faults(self) -> Dict[str, Any]:
+        """The fault plan in force and how many faults of each kind it injected so far."""
+        return self.backend.faults.status()
 
     def configure(self, **settings: int) -> None:
         """Change knobs at run time (see :class:`~hfapi.hub.settings.HubSettings`)."""

@@ -14,6 +14,7 @@ import time
 from typing import Any, Dict, List, Mapping, Optional
 
 from ..errors import bad_request
+from ..faults import FaultInjector
 from ..settings import HubSettings
 from ..storage import Storage
 from . import gitobj
@@ -67,6 +68,7 @@ class Backend:
             storage, settings, self.identity, self.repos, self.refs, self.git, self.lfs
         )
         self.likes = Likes(storage, self.identity, self.repos)
+        self.faults = FaultInjector()  # off until a plan is set; never persisted
         self._config = dict(config or {})
         self.default_token = self._bootstrap()
         if config:

@@ -7,12 +7,15 @@
 * ``GET /_hub/state``   - dump the whole state as JSON.
 * ``GET``/``PUT /_hub/config`` - read or change the knobs of
   :class:`hfapi.hub.settings.HubSettings` (``{"lfs_chunk_size": 50}``).
+* ``GET``/``PUT /_hub/faults`` - read or replace the fault plan of
+  :class:`hfapi.hub.faults.FaultPlan` (``{"rate": 0.2, "seed": 1}``; ``{}`` turns faults off).
 """
 
 from __future__ import annotations
 
 from ..backend import Backend
 from ..errors import bad_request
+from ..faults import FaultPlan
 from ..wire import Request, Response, json_response
 
 
@@ -49,3 +52,18 @@ def set_config(hub: Backend, req: Request) -> Response:
     except ValueError as error:
         raise bad_request(str(error)) from None
     return json_response(hub.settings.as_dict())
+
+
+def get_faults(hub: Backend, req: Request) -> Response:
+    """The fault plan in force and the faults injected under it."""
+    return json_response(hub.faults.status())
+
+
+def set_faults(hub: Backend, req: Request) -> Response:
+    """Replace the fault plan; answer it with zeroed counts."""
+    try:
+        plan = FaultPlan.from_json(req.json_object())
+    except (TypeError, ValueError) as error:
+        raise bad_request(str(error)) from None
+    hub.faults.set_plan(plan)
+    return json_response(hub.faults.status())
