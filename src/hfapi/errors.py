@@ -73,7 +73,7 @@ REDACTED = "<redacted>"
 #: value of an ``Authorization`` header (``Bearer``/``Basic``) quoted by a server.
 _CREDENTIAL = re.compile(
     r"(?<![A-Za-z0-9])(?:hf|api_org)_[A-Za-z0-9]{8,}(?![A-Za-z0-9_])"
-    r"|\b(?P<scheme>(?i:bearer|basic)\s+)(?P<value>[^\s\"',;]{8,})"
+    r"|\b(?P<scheme>(?i:bearer|basic)\s+)(?P<value>[^\s\"',;()<>\[\]{}]{8,})"
 )
 #: Shorter "secrets" would blank out ordinary words of a message.
 _MIN_SECRET_LENGTH = 4
