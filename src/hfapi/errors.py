@@ -120,18 +120,19 @@ def redact_secrets(text: str, secrets: Iterable[str] = ()) -> str:
 
 def sent_credentials(request: Optional[requests.PreparedRequest]) -> Tuple[str, ...]:
     """The secrets a request carried in its ``Authorization`` header, in every form a
-    server could echo: the whole value, the credential, and a Basic password decoded."""
+    server could echo: the credential, and for Basic its decoded ``user:password``."""
     if request is None:
         return ()
     value = request.headers.get("authorization") if request.headers else None
     if not value:
         return ()
-    found = [value]
-    scheme, _, credential = value.partition(" ")
+    scheme, _, credential = value.strip().partition(" ")
     credential = credential.strip()
-    if credential:
-        found.append(credential)
-    if scheme.lower() == "basic" and credential:
+    if not credential:  # no scheme: the whole value is the secret
+        return (value.strip(),)
+    # The scheme stays readable ("Bearer <redacted>"): only the credential is secret.
+    found = [credential]
+    if scheme.lower() == "basic":
         decoded = _decode_basic(credential)
         found.extend(part for part in (decoded, decoded.partition(":")[2]) if part)
     return tuple(found)
