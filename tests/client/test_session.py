@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import socket
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -256,6 +259,21 @@ def test_offline_mode_fails_before_sending(api, rsps, monkeypatch, sleeps):
         " to use the network."
     )
     assert len(rsps.calls) == 0 and sleeps == []
+
+
+@pytest.mark.parametrize("variable", ["HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"])
+def test_offline_variable_read_at_import(variable):
+    # The environment is read once, when hfapi is imported: a fresh interpreter shows it.
+    script = (
+        "import hfapi, hfapi.errors as e\n"
+        "try:\n    hfapi.HfApi(endpoint='http://127.0.0.1:9').model_info('gpt2')\n"
+        "except e.OfflineModeIsEnabled as err:\n    print('offline:', err)\n"
+    )
+    env = {**os.environ, variable: "1", "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.startswith("offline: Cannot reach http://127.0.0.1:9/api/models/gpt2:")
 
 
 # -- bodies --------------------------------------------------------------------------------
