@@ -1,28 +1,32 @@
-"""The one HTTP chokepoint: sessions, headers, timeouts, retries, pagination, errors.
+"""The one HTTP chokepoint: sessions, headers, timeouts, the retry loop, pagination.
 
-Domain code describes endpoints; this module alone talks to ``requests``. It knows
-nothing about repositories or commits.
+Domain code describes endpoints; this module alone sends requests (it builds and uses
+every ``requests.Session``). It knows nothing about repositories or commits. The retry
+rules themselves live in :mod:`hfapi._retry`.
+
+Other client modules import ``requests`` only for its types and exception classes, never
+to send: ``_retry`` (classifies transport errors), ``errors`` (the exception tree derives
+from ``requests.HTTPError``, as the reference's does), ``api/_base`` and ``api/users``
+(the ``Response`` type; catching ``HTTPError``), ``commit/lfs`` (``HTTPBasicAuth`` for the
+LFS batch call; the ``Response`` type).
 """
 
 from __future__ import annotations
 
-import email.utils
 import functools
 import importlib.metadata
 import logging
 import os
 import platform
 import random
-import re
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import (
     Any,
     Callable,
     Dict,
-    FrozenSet,
     Iterator,
     List,
     Mapping,
@@ -36,7 +40,14 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
 from . import constants
-from .errors import raise_for_hub_status, redact_url
+from ._retry import (
+    DEFAULT_RETRY,
+    Outcome,
+    RetryPolicy,
+    final_transport_error,
+    is_retryable_method,
+)
+from .errors import OfflineModeIsEnabled, raise_for_hub_status, redact_url
 
 logger = logging.getLogger("hfapi.http")
 
@@ -198,94 +209,46 @@ class BearerAuth(requests.auth.AuthBase):
 
 
 # ---------------------------------------------------------------------------------------
-# Retries
+# Timeouts
 # ---------------------------------------------------------------------------------------
 
-_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+class UseClientDefault:
+    """The type of :data:`USE_CLIENT_DEFAULT`: "this argument was not given".
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """When and how long to wait before sending a request again.
-
-    Attributes:
-        max_retries: retries after the first attempt.
-        base_wait: first wait in seconds; doubled at each retry.
-        max_wait: cap of a single wait (``Retry-After`` is capped too).
-        statuses: answers worth retrying (rate limit and transient server errors).
+    A per-call ``timeout`` left at this value takes the client's timeout, so that
+    ``None`` keeps its plain meaning everywhere: no timeout at all.
     """
 
-    max_retries: int = 5
-    base_wait: float = 0.5
-    max_wait: float = 8.0
-    statuses: FrozenSet[int] = field(default_factory=lambda: frozenset({429, 500, 502, 503, 504}))
-
-    def wait_for(self, attempt: int, response: Optional[requests.Response], rand: float) -> float:
-        """Seconds to wait before retry number ``attempt + 1``.
-
-        ``Retry-After`` (seconds or HTTP date) wins when the server sent it;
-        otherwise an exponential backoff with "equal jitter" (half fixed, half random)
-        so that parallel clients do not retry in lockstep.
-        """
-        if response is not None:
-            hinted = _retry_after_seconds(response.headers.get("Retry-After"))
-            if hinted is not None:
-                return min(hinted, self.max_wait)
-        ceiling: float = min(self.max_wait, self.base_wait * 2.0**attempt)
-        return ceiling / 2 + rand * ceiling / 2
+    def __repr__(self) -> str:
+        return "USE_CLIENT_DEFAULT"
 
 
-def _retry_after_seconds(value: Optional[str]) -> Optional[float]:
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        return max(0.0, seconds)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-DEFAULT_RETRY = RetryPolicy()
-NO_RETRY = RetryPolicy(max_retries=0)
-
-_TRANSIENT_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout)
-
-
-def _nothing_was_sent(exc: Exception) -> bool:
-    """True for failures that happened before the request left (safe to resend)."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    text = repr(exc)
-    return isinstance(exc, requests.exceptions.ConnectionError) and (
-        "NewConnectionError" in text or "Connection refused" in text
-    )
-
-
-_QUERY_IN_TEXT = re.compile(r"(https?://[^\s'\"?]+|/[^\s'\"?]*)\?[^\s'\")]*")
-
-
-def _redacted_transport_error(exc: requests.RequestException, trace_id: Optional[str]) -> Exception:
-    """Same exception type, with query strings removed and the trace id appended."""
-    text = _QUERY_IN_TEXT.sub(r"\1", str(exc))
-    args: Tuple[Any, ...] = (text,)
-    if trace_id:
-        args += (f"(Request ID: {trace_id})",)
-    try:
-        clean = type(exc)(*args, request=exc.request, response=exc.response)
-    except TypeError:  # a subclass with another constructor: keep the original
-        return exc
-    return clean
+USE_CLIENT_DEFAULT = UseClientDefault()
+#: A per-call timeout: a value (``None`` = wait forever), or the client's default.
+TimeoutArg = Union[Timeout, UseClientDefault]
 
 
 # ---------------------------------------------------------------------------------------
 # The chokepoint
 # ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One request as the caller described it, sent as many times as the policy says."""
+
+    method: str
+    url: str
+    params: Optional[Any]
+    headers: Optional[Mapping[str, str]]
+    auth: Optional[requests.auth.AuthBase]
+    data: Body
+    json: Any
+    body_factory: Optional[BodyFactory]
+    timeout: Timeout
+    stream: bool
+    rewind_to: Optional[int]
 
 
 class HubSession:
@@ -295,7 +258,8 @@ class HubSession:
     (see :func:`get_session`), so one ``HubSession`` may be shared by many threads.
 
     Args:
-        timeout: default ``(connect, read)`` timeout in seconds for every request.
+        timeout: the client's ``(connect, read)`` timeout in seconds, used by every
+            request that does not set its own; ``None`` waits forever.
         retry: the retry policy for requests that are safe to repeat.
 
     Example:
@@ -327,7 +291,7 @@ class HubSession:
         data: Body = None,
         json: Any = None,
         body_factory: Optional[BodyFactory] = None,
-        timeout: Timeout = None,
+        timeout: TimeoutArg = USE_CLIENT_DEFAULT,
         retry: Optional[bool] = None,
         stream: bool = False,
         raise_for_status: bool = True,
@@ -346,10 +310,11 @@ class HubSession:
             json: JSON body.
             body_factory: returns a fresh body for each attempt (used for streams
                 that cannot be rewound, such as parts of a file).
-            timeout: overrides the default ``(connect, read)`` timeout.
+            timeout: ``(connect, read)`` seconds for this request; ``None`` waits
+                forever; by default the session's :attr:`timeout`.
             retry: force (``True``) or forbid (``False``) retries; by default only
                 GET/HEAD/OPTIONS are retried on 429, 5xx and transport errors.
-                A request that never left the machine is always retried.
+                See :meth:`RetryPolicy.should_retry` for the full rules.
             stream: do not read the body eagerly.
             raise_for_status: raise the Hub exception for answers >= 400.
             endpoint_name: quoted in bad-request messages.
@@ -358,82 +323,100 @@ class HubSession:
             The ``requests.Response``.
 
         Raises:
+            OfflineModeIsEnabled: ``HF_HUB_OFFLINE`` is set (nothing is sent).
             HfHubHTTPError: (or a subclass) for an error answer.
             requests.ConnectionError, requests.Timeout: after the last retry.
         """
-        method = method.upper()
-        retryable = method in _IDEMPOTENT_METHODS if retry is None else retry
-        policy = self.retry
-        start_position = _tell(data)
-        session = get_session()
+        _refuse_if_offline(url)
+        call = _Call(
+            method=method.upper(),
+            url=url,
+            params=params,
+            headers=headers,
+            auth=auth,
+            data=data,
+            json=json,
+            body_factory=body_factory,
+            timeout=self.timeout if isinstance(timeout, UseClientDefault) else timeout,
+            stream=stream,
+            rewind_to=_tell(data),
+        )
+        retryable = is_retryable_method(call.method, retry)
         attempt = 0
         while True:
-            body = body_factory() if body_factory is not None else data
-            if start_position is not None:
-                body.seek(start_position)
-            # Header names are case-insensitive: a caller's ``x-request-id`` counts too.
-            sent_headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(headers or {})
-            trace_id = sent_headers.get("X-Request-Id") or str(uuid.uuid4())
-            sent_headers.setdefault("X-Amzn-Trace-Id", trace_id)
-            wait: Optional[float] = None
-            try:
-                response = session.request(
-                    method,
-                    url,
-                    params=params,
-                    headers=sent_headers,
-                    auth=auth,
-                    data=body,
-                    json=json,
-                    timeout=self.timeout if timeout is None else timeout,
-                    stream=stream,
-                )
-            except _TRANSIENT_ERRORS as exc:
-                failure = getattr(body, "failure", None)
-                if isinstance(failure, Exception):
-                    # The body itself failed while being sent (e.g. a file changed under
-                    # us); the HTTP stack reports that as a lost connection.
-                    raise failure from None
-                can_retry = retryable or _nothing_was_sent(exc)
-                if not can_retry or attempt >= policy.max_retries:
-                    raise _redacted_transport_error(exc, trace_id) from None
-                wait = policy.wait_for(attempt, None, self.random())
-                logger.warning(
-                    "%s %s failed (%s); retry %d/%d in %.1fs",
-                    method,
-                    redact_url(url),
-                    type(exc).__name__,
-                    attempt + 1,
-                    policy.max_retries,
-                    wait,
-                )
-            else:
-                logger.debug("%s %s -> %s", method, redact_url(url), response.status_code)
-                if (
-                    retryable
-                    and response.status_code in policy.statuses
-                    and attempt < policy.max_retries
-                ):
-                    wait = policy.wait_for(attempt, response, self.random())
-                    logger.warning(
-                        "%s %s answered %s; retry %d/%d in %.1fs",
-                        method,
-                        redact_url(url),
-                        response.status_code,
-                        attempt + 1,
-                        policy.max_retries,
-                        wait,
-                    )
-                    response.close()
-                else:
-                    if raise_for_status:
-                        raise_for_hub_status(response, endpoint_name=endpoint_name)
-                    return response
-            finally:
-                if body_factory is not None and hasattr(body, "close"):
-                    body.close()
-            self.sleep(wait)
+            outcome, trace_id = self._send_once(call)
+            if not self.retry.should_retry(attempt, outcome, retryable=retryable):
+                break
+            self._pause_before_retry(call, attempt, outcome)
             attempt += 1
+        # Raised here, outside any ``except`` block, so the transport's original error
+        # (with its query strings) is not chained as ``__context__``.
+        if not isinstance(outcome, requests.Response):
+            raise final_transport_error(outcome, url, trace_id)
+        if raise_for_status:
+            raise_for_hub_status(outcome, endpoint_name=endpoint_name)
+        return outcome
+
+    def _send_once(self, call: _Call) -> Tuple[Outcome, str]:
+        """One attempt: a fresh (or rewound) body and trace id, the answer or the error.
+
+        Returns:
+            The outcome and the trace id that was sent.
+
+        Raises:
+            Exception: the body's own failure (e.g. a file changed while being sent),
+                which the HTTP stack would otherwise report as a lost connection.
+        """
+        body = call.body_factory() if call.body_factory is not None else call.data
+        if call.rewind_to is not None:
+            body.seek(call.rewind_to)
+        # Header names are case-insensitive: a caller's ``x-request-id`` counts too.
+        sent_headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(call.headers or {})
+        trace_id = sent_headers.get("X-Request-Id") or str(uuid.uuid4())
+        sent_headers.setdefault("X-Amzn-Trace-Id", trace_id)
+        try:
+            response = get_session().request(
+                call.method,
+                call.url,
+                params=call.params,
+                headers=sent_headers,
+                auth=call.auth,
+                data=body,
+                json=call.json,
+                timeout=call.timeout,
+                stream=call.stream,
+            )
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            failure = getattr(body, "failure", None)
+            if isinstance(failure, Exception):
+                raise failure from None
+            return exc, trace_id
+        finally:
+            if call.body_factory is not None and hasattr(body, "close"):
+                body.close()
+        logger.debug("%s %s -> %s", call.method, redact_url(call.url), response.status_code)
+        return response, trace_id
+
+    def _pause_before_retry(self, call: _Call, attempt: int, outcome: Outcome) -> None:
+        """Log the retry, release the failed answer's connection, and wait."""
+        response = outcome if isinstance(outcome, requests.Response) else None
+        wait = self.retry.wait_for(attempt, response, self.random())
+        if response is not None:
+            what = f"answered {response.status_code}"
+        else:
+            what = f"failed ({type(outcome).__name__})"
+        logger.warning(
+            "%s %s %s; retry %d/%d in %.1fs",
+            call.method,
+            redact_url(call.url),
+            what,
+            attempt + 1,
+            self.retry.max_retries,
+            wait,
+        )
+        if response is not None:
+            response.close()
+        self.sleep(wait)
 
     def paginate(
         self,
@@ -442,7 +425,7 @@ class HubSession:
         params: Optional[Any] = None,
         headers: Optional[Mapping[str, str]] = None,
         auth: Optional[requests.auth.AuthBase] = None,
-        timeout: Timeout = None,
+        timeout: TimeoutArg = USE_CLIENT_DEFAULT,
     ) -> Iterator[Any]:
         """Yield the items of a JSON-array listing, following ``Link: rel="next"``.
 
@@ -467,6 +450,14 @@ class HubSession:
             yield from page
             next_url = response.links.get("next", {}).get("url")
             next_params = None
+
+
+def _refuse_if_offline(url: str) -> None:
+    if constants.HF_HUB_OFFLINE:
+        raise OfflineModeIsEnabled(
+            f"Cannot reach {redact_url(url)}: offline mode is enabled (HF_HUB_OFFLINE=1)."
+            " Unset HF_HUB_OFFLINE to use the network."
+        )
 
 
 def _tell(data: Body) -> Optional[int]:

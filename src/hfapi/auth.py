@@ -129,6 +129,29 @@ class HfFolder:
                 pass
 
 
+def check_token_type(token: object) -> None:
+    """Refuse a token argument that is not ``str``, ``bool`` or ``None``.
+
+    Without this, a token passed as bytes (or any other object) would be treated as
+    "no token given" and the machine's stored token sent instead: a call meant for one
+    account would act as another. The message names the type only, never the value.
+
+    Raises:
+        TypeError: ``token`` has another type.
+
+    Example:
+        >>> check_token_type(b"hf_xxx")
+        Traceback (most recent call last):
+        TypeError: `token` must be a str, True, False or None, not bytes. ...
+    """
+    if token is None or isinstance(token, (str, bool)):
+        return
+    hint = " (decode it first: token.decode())" if isinstance(token, (bytes, bytearray)) else ""
+    raise TypeError(
+        f"`token` must be a str, True, False or None, not {type(token).__name__}{hint}."
+    )
+
+
 def resolve_token(token: TokenArg, default: TokenArg = None) -> Optional[str]:
     """Decide which token a call sends (``None`` = no Authorization header).
 
@@ -141,12 +164,15 @@ def resolve_token(token: TokenArg, default: TokenArg = None) -> Optional[str]:
         The token string, or ``None``.
 
     Raises:
+        TypeError: ``token`` or ``default`` is not a ``str``, ``bool`` or ``None``.
         LocalTokenNotFoundError: ``token=True`` and nothing is stored.
 
     Example:
         >>> resolve_token(None, "hf_instance")
         'hf_instance'
     """
+    check_token_type(token)
+    check_token_type(default)
     if token is None:
         token = default
     if isinstance(token, str):

@@ -15,18 +15,22 @@ written for it keep working)::
      └── LocalTokenNotFoundError        token=True but nothing stored
     ValueError
      └── HFValidationError              bad repo id and similar input
-    ConnectionError
-     └── OfflineModeIsEnabled
+    requests.ConnectionError, ConnectionError
+     └── OfflineModeIsEnabled           HF_HUB_OFFLINE is set: nothing was sent
     Exception
      └── MultiCommitException
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
-from typing import Any, Dict, List, Optional, Tuple, Type
+import re
+from typing import Any, Dict, Iterable, List, Match, Optional, Tuple, Type
 from urllib.parse import urlsplit, urlunsplit
 
+import requests
 from requests import HTTPError, Response
 
 __all__ = [
@@ -43,6 +47,7 @@ __all__ = [
     "RevisionNotFoundError",
     "hf_raise_for_status",
     "raise_for_hub_status",
+    "redact_secrets",
     "redact_url",
 ]
 
@@ -62,6 +67,81 @@ def redact_url(url: Optional[str]) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
+#: What replaces a credential in any text we raise.
+REDACTED = "<redacted>"
+#: Credentials recognised by their shape: Hub user tokens, organisation tokens, and the
+#: value of an ``Authorization`` header (``Bearer``/``Basic``) quoted by a server.
+_CREDENTIAL = re.compile(
+    r"(?<![A-Za-z0-9])(?:hf|api_org)_[A-Za-z0-9]{8,}(?![A-Za-z0-9_])"
+    r"|\b(?P<scheme>(?i:bearer|basic)\s+)(?P<value>[^\s\"',;()<>\[\]{}]{8,})"
+)
+#: Shorter "secrets" would blank out ordinary words of a message.
+_MIN_SECRET_LENGTH = 4
+
+
+def _mask(match: Match[str]) -> str:
+    scheme = match.group("scheme")
+    if scheme is None:
+        return REDACTED
+    if scheme.lower().startswith("basic") and not _decode_basic(match.group("value")):
+        return match.group(0)  # prose such as "Basic authentication", not a credential
+    return scheme + REDACTED
+
+
+def _decode_basic(credential: str) -> str:
+    """``user:password`` from a Basic credential; empty when it is not one."""
+    try:
+        decoded = base64.b64decode(credential, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return ""
+    return decoded if ":" in decoded else ""
+
+
+def redact_secrets(text: str, secrets: Iterable[str] = ()) -> str:
+    """Return ``text`` with every credential replaced by ``<redacted>``.
+
+    Args:
+        text: a message about to be raised or logged.
+        secrets: exact values to remove (such as the token a request carried), on top
+            of anything shaped like a Hub token or an ``Authorization`` value.
+
+    Returns:
+        The cleaned text.
+
+    Example:
+        >>> redact_secrets("echo: Bearer hf_abcdefghijkl")
+        'echo: Bearer <redacted>'
+    """
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if len(secret) >= _MIN_SECRET_LENGTH:
+            text = text.replace(secret, REDACTED)
+    return _CREDENTIAL.sub(_mask, text)
+
+
+def sent_credentials(request: Optional[requests.PreparedRequest]) -> Tuple[str, ...]:
+    """The secrets a request carried in its ``Authorization`` header, in every form a
+    server could echo: the credential, and for Basic its decoded ``user:password``."""
+    if request is None:
+        return ()
+    value = request.headers.get("authorization") if request.headers else None
+    if not value:
+        return ()
+    scheme, _, credential = value.strip().partition(" ")
+    credential = credential.strip()
+    if not credential:  # no scheme: the whole value is the secret
+        return (value.strip(),)
+    # The scheme stays readable ("Bearer <redacted>"): only the credential is secret.
+    found = [credential]
+    if scheme.lower() == "basic":
+        decoded = _decode_basic(credential)
+        found.extend(part for part in (decoded, decoded.partition(":")[2]) if part)
+    return tuple(found)
+
+
+def _redacted_or_none(text: Optional[str], secrets: Tuple[str, ...]) -> Optional[str]:
+    return None if text is None else redact_secrets(text, secrets)
+
+
 class HfHubHTTPError(HTTPError):
     """The Hub answered with an error status.
 
@@ -70,6 +150,9 @@ class HfHubHTTPError(HTTPError):
         request_id: the ``X-Request-Id`` the server gave, if any.
         server_message: what the server said, from ``X-Error-Message`` and the body.
         error_code: the ``X-Error-Code`` header, if any.
+
+    Whatever the server echoed, the message, these attributes and ``args`` never hold
+    the credential the request carried (see :func:`redact_secrets`).
 
     Example:
         >>> try:
@@ -86,11 +169,13 @@ class HfHubHTTPError(HTTPError):
         self.request_id = None
         self.server_message = None
         self.error_code = None
+        secrets = _response_credentials(response)
         if response is not None:
-            self.request_id = response.headers.get("X-Request-Id")
-            self.error_code = response.headers.get("X-Error-Code")
-            self.server_message = _server_message(response)
-        super().__init__(self._compose(message), response=response)
+            self.request_id = _redacted_or_none(response.headers.get("X-Request-Id"), secrets)
+            self.error_code = _redacted_or_none(response.headers.get("X-Error-Code"), secrets)
+            self.server_message = _redacted_or_none(_server_message(response), secrets)
+        text = redact_secrets(self._compose(message), secrets)
+        super().__init__(text, response=response)
 
     def _compose(self, message: str) -> str:
         if self.server_message and self.server_message.lower() not in message.lower():
@@ -108,7 +193,12 @@ class HfHubHTTPError(HTTPError):
 
     def append_to_message(self, additional_message: str) -> None:
         """Add ``additional_message`` at the end of the exception's text."""
-        self.args = (str(self.args[0]) + additional_message, *self.args[1:])
+        extra = redact_secrets(additional_message, _response_credentials(self.response))
+        self.args = (str(self.args[0]) + extra, *self.args[1:])
+
+
+def _response_credentials(response: Optional[Response]) -> Tuple[str, ...]:
+    return () if response is None else sent_credentials(response.request)
 
 
 class RepositoryNotFoundError(HfHubHTTPError):
@@ -149,8 +239,12 @@ class HFValidationError(ValueError):
     """An argument failed validation before any request was sent."""
 
 
-class OfflineModeIsEnabled(ConnectionError):
-    """A network call was attempted while ``HF_HUB_OFFLINE`` is set."""
+class OfflineModeIsEnabled(requests.ConnectionError, ConnectionError):
+    """A request was refused before sending because ``HF_HUB_OFFLINE`` is set.
+
+    Both a ``requests.ConnectionError`` (what a network failure raises) and the builtin
+    ``ConnectionError`` (the reference's base), so either ``except`` clause catches it.
+    """
 
 
 class MultiCommitException(Exception):
@@ -248,7 +342,9 @@ def raise_for_hub_status(response: Response, endpoint_name: Optional[str] = None
     if status < 400:
         return
     url = redact_url(response.url)
-    cause = HTTPError(_status_line(response, url), response=response)
+    # The reason phrase comes from the server too: it may echo the credential.
+    status_line = redact_secrets(_status_line(response, url), _response_credentials(response))
+    cause = HTTPError(status_line, response=response)
     code = response.headers.get("X-Error-Code")
     if code not in _BY_ERROR_CODE:
         # A 401 means "not visible" whatever else the server said (even an unknown code).

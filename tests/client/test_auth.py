@@ -309,3 +309,83 @@ def test_token_not_in_logs(secret_api, caplog):
         assert SECRET not in str(record.args)
     levels = {record.levelno for record in caplog.records}
     assert {logging.DEBUG, logging.WARNING} <= levels  # requests and retries were logged
+
+
+# -- token types ---------------------------------------------------------------------------
+
+BOB = "hf_bob_token_0123456789"
+BAD_TOKENS = {
+    "bytes": BOB.encode(),
+    "empty-bytes": b"",
+    "bytearray": bytearray(BOB.encode()),
+    "list": [BOB],
+    "dict": {"token": BOB},
+    "int": 1,
+    "zero": 0,
+    "float": 2.5,
+}
+WITH_TOKEN = {
+    "model_info": lambda a, t: a.model_info("a/b", token=t),
+    "dataset_info": lambda a, t: a.dataset_info("a/b", token=t),
+    "space_info": lambda a, t: a.space_info("a/b", token=t),
+    "repo_info": lambda a, t: a.repo_info("a/b", token=t),
+    "list_files_info": lambda a, t: list(a.list_files_info("a/b", token=t)),
+    "list_repo_files": lambda a, t: a.list_repo_files("a/b", token=t),
+    "list_repo_refs": lambda a, t: a.list_repo_refs("a/b", token=t),
+    "list_repo_commits": lambda a, t: a.list_repo_commits("a/b", token=t),
+    "create_repo": lambda a, t: a.create_repo("mine", token=t),
+    "delete_repo": lambda a, t: a.delete_repo("a/b", token=t),
+    "update_repo_visibility": lambda a, t: a.update_repo_visibility("a/b", True, token=t),
+    "move_repo": lambda a, t: a.move_repo("a/b", "c/d", token=t),
+    "create_branch": lambda a, t: a.create_branch("a/b", branch="dev", token=t),
+    "delete_branch": lambda a, t: a.delete_branch("a/b", branch="dev", token=t),
+    "create_tag": lambda a, t: a.create_tag("a/b", tag="v1", token=t),
+    "delete_tag": lambda a, t: a.delete_tag("a/b", tag="v1", token=t),
+    "like": lambda a, t: a.like("a/b", token=t),
+    "unlike": lambda a, t: a.unlike("a/b", token=t),
+    "list_liked_repos": lambda a, t: a.list_liked_repos(token=t),
+    "whoami": lambda a, t: a.whoami(token=t),
+    "get_token_permission": lambda a, t: a.get_token_permission(token=t),
+    "get_full_repo_name": lambda a, t: a.get_full_repo_name("m", token=t),
+    "upload_file": lambda a, t: a.upload_file(
+        path_or_fileobj=b"x", path_in_repo="x", repo_id="a/b", token=t
+    ),
+    "delete_file": lambda a, t: a.delete_file("x", "a/b", token=t),
+}
+
+
+def _assert_type_error_without_value(info):
+    assert isinstance(info.value, TypeError)
+    assert "must be a str, True, False or None" in str(info.value)
+    assert "bob" not in str(info.value) and "bob" not in repr(info.value.args)
+
+
+@pytest.mark.parametrize("token", sorted(BAD_TOKENS))
+@pytest.mark.parametrize("method", sorted(WITH_TOKEN))
+def test_wrong_token_type_refused_before_sending(anon, rsps, stored_token, method, token):
+    # Not "no token given": the machine's stored token must not be sent instead.
+    with pytest.raises(TypeError) as info:
+        WITH_TOKEN[method](anon, BAD_TOKENS[token])
+    _assert_type_error_without_value(info)
+    assert len(rsps.calls) == 0
+
+
+@pytest.mark.parametrize("token", sorted(BAD_TOKENS))
+def test_wrong_client_token_type_refused(rsps, stored_token, token):
+    with pytest.raises(TypeError) as info:
+        HfApi(endpoint=ENDPOINT, token=BAD_TOKENS[token])
+    _assert_type_error_without_value(info)
+    client = HfApi(endpoint=ENDPOINT)
+    client.token = BAD_TOKENS[token]  # set after construction: still refused per call
+    for method in ("model_info", "whoami", "create_repo"):
+        with pytest.raises(TypeError):
+            WITH_TOKEN[method](client, None)
+    assert len(rsps.calls) == 0
+
+
+def test_resolve_token_type_check():
+    with pytest.raises(TypeError, match=r"not bytes \(decode it first: token.decode\(\)\)\.$"):
+        resolve_token(BOB.encode())
+    with pytest.raises(TypeError, match=r"not list\.$"):
+        resolve_token(None, [BOB])
+    assert resolve_token(False, "hf_inst") is None  # bools keep their meaning

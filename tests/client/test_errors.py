@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import traceback
 from pathlib import Path
 
 import pytest
 import requests
-from _wire import ENDPOINT
+from _wire import ENDPOINT, TOKEN
 
 import hfapi
 from hfapi import errors
@@ -321,3 +323,113 @@ def test_client_raises_mapped_errors(api, rsps):
         + NOT_FOUND.format(url=f"{ENDPOINT}/api/models/a/b")
         + "\nInvalid username or password."
     )
+
+
+# -- credentials echoed by a server --------------------------------------------------------
+
+ECHOED = "hf_EchoedSecret0123456789"
+
+
+def echoing(status, headers=None, token=ECHOED, scheme="Bearer"):
+    """A response whose server quoted the request's Authorization header everywhere."""
+    if scheme == "Basic":
+        value = "Basic " + base64.b64encode(f"access_token:{token}".encode()).decode()
+    else:
+        value = f"{scheme} {token}"
+    resp = response(
+        status,
+        {
+            "X-Error-Message": f"bad header {value}",
+            "X-Request-Id": f"id-{token}",
+            **(headers or {}),
+        },
+        {"error": f"Authorization: {value} is not valid", "errors": [{"message": token}]},
+    )
+    resp.reason = f"Denied {value}"
+    resp.request = requests.Request("GET", URL, headers={"authorization": value}).prepare()
+    return resp
+
+
+def _texts(exc):
+    """Everything a user (or a log) could print from an exception and its chain."""
+    yield "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield from (str(exc), repr(exc), repr(exc.args))
+        for name in ("server_message", "request_id", "error_code"):
+            yield str(getattr(exc, name, ""))
+        exc = exc.__cause__ or exc.__context__
+
+
+def _assert_clean(exc, *secrets):
+    for text in _texts(exc):
+        for secret in secrets:
+            assert secret not in text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"X-Error-Code": "RepoNotFound"}, {"X-Error-Code": "GatedRepo"}],
+    ids=["generic", "not-found", "gated"],
+)
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 500])
+def test_echoed_bearer_token_redacted(status, headers):
+    with pytest.raises(HfHubHTTPError) as info:
+        raise_for_hub_status(echoing(status, headers))
+    _assert_clean(info.value, ECHOED)
+    assert "<redacted>" in str(info.value)
+    assert info.value.__cause__ is not None
+
+
+def test_echoed_token_of_any_shape_redacted():
+    # a token that does not look like a Hub token is still removed: it was sent
+    odd = "0ddT0k3n"
+    err = raised(echoing(500, token=odd))
+    _assert_clean(err, odd)
+    assert err.server_message == (
+        "bad header Bearer <redacted>\nAuthorization: Bearer <redacted> is not valid"
+    )
+
+
+def test_echoed_basic_credential_redacted():
+    err = raised(echoing(403, token=ECHOED, scheme="Basic"))
+    encoded = base64.b64encode(f"access_token:{ECHOED}".encode()).decode()
+    _assert_clean(err, ECHOED, encoded)
+
+
+def test_token_shapes_redacted_even_when_not_sent():
+    other = "hf_SomebodyElse987654321"
+    org = "api_org_OrgTokenAbcdef123"
+    resp = response(409, {}, {"error": f"tokens {other} and {org}; header: Bearer whatever-long"})
+    err = raised(resp)
+    _assert_clean(err, other, org, "whatever-long")
+    assert err.server_message == "tokens <redacted> and <redacted>; header: Bearer <redacted>"
+    # ordinary words and repo names stay readable
+    plain = raised(response(409, {}, {"error": "Basic authentication for hf_internal_testing"}))
+    assert plain.server_message == "Basic authentication for hf_internal_testing"
+
+
+def test_appended_text_redacted_too():
+    err = raised(echoing(409))
+    err.append_to_message(f"\nhint: {ECHOED}")
+    _assert_clean(err, ECHOED)
+    assert err.args[0].endswith("\nhint: <redacted>")
+
+
+def test_redact_secrets():
+    assert errors.redact_secrets("a SECRETX b", ["SECRETX"]) == "a <redacted> b"
+    assert errors.redact_secrets("word ab", ["ab"]) == "word ab"  # too short to be a secret
+    assert errors.redact_secrets('{"a": "Bearer abcdefghij"}') == '{"a": "Bearer <redacted>"}'
+
+
+def test_echoed_token_through_the_client(api, rsps):
+    echo = {"error": f"you sent Bearer {TOKEN}", "token": TOKEN}
+    rsps.get(URL, status=401, headers={"X-Error-Message": TOKEN}, json=echo)
+    rsps.get(f"{ENDPOINT}/api/whoami-v2", status=401, json=echo)
+    with pytest.raises(RepositoryNotFoundError) as info:
+        api.model_info("a/b")
+    _assert_clean(info.value, TOKEN)
+    with pytest.raises(requests.HTTPError) as info:
+        api.whoami()
+    _assert_clean(info.value, TOKEN)

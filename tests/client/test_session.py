@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import socket
+import subprocess
+import sys
 import threading
 
 import pytest
 import requests
 import responses
 from _wire import ENDPOINT, TOKEN, UA, link
+from urllib3.exceptions import MaxRetryError, NameResolutionError
 
 from hfapi import HfApi, HfHubHTTPError, RepositoryNotFoundError
 from hfapi import _session as session_module
 from hfapi import constants as hf_constants
 from hfapi._session import (
+    USE_CLIENT_DEFAULT,
     BearerAuth,
     HubSession,
     RetryPolicy,
@@ -22,6 +28,7 @@ from hfapi._session import (
     configure_http_backend,
     get_session,
 )
+from hfapi.errors import OfflineModeIsEnabled
 
 URL = f"{ENDPOINT}/api/models/a/b"
 PYTHON = UA.rsplit("; ", 1)[1]
@@ -148,11 +155,15 @@ def test_transport_error_redacted_and_tagged(http, rsps, sleeps):
         http.request("GET", URL + "?cursor=s3cr3t")
     assert type(info.value) is requests.ConnectionError
     assert "s3cr3t" not in str(info.value)
-    assert info.value.args[0].endswith("with url: /api/models/a/b (Caused by ReadTimeoutError())")
     last_trace = rsps.calls[-1].request.headers["X-Amzn-Trace-Id"]
-    assert info.value.args[1] == f"(Request ID: {last_trace})"
+    # One argument: two would make OSError print "[Errno <message>] <request id>".
+    assert info.value.args == (
+        "HTTPSConnectionPool(host='hub.test', port=443): Max retries exceeded with url:"
+        f" /api/models/a/b (Caused by ReadTimeoutError()) (Request ID: {last_trace})",
+    )
+    assert not str(info.value).startswith("[Errno")
     assert len(rsps.calls) == 6 and len(sleeps) == 5
-    assert info.value.__cause__ is None
+    assert info.value.__cause__ is None and info.value.__context__ is None
 
 
 def test_timeout_retried_for_get_and_raised(http, rsps, sleeps):
@@ -169,20 +180,100 @@ def test_post_connection_error_not_retried_once_sent(http, rsps, sleeps):
     assert len(rsps.calls) == 1 and sleeps == []
 
 
-@pytest.mark.parametrize(
-    "error",
-    [
-        requests.ConnectionError(
-            "Failed to establish a new connection: [Errno 111] Connection refused"
-        ),
-        requests.ConnectTimeout("Connect timed out"),
-    ],
-)
-def test_post_retried_when_nothing_was_sent(http, rsps, sleeps, error):
-    rsps.post(URL, body=error)
+def test_post_retried_on_connect_timeout(http, rsps, sleeps):
+    # nothing left the machine: safe to send again whatever the method
+    rsps.post(URL, body=requests.ConnectTimeout("Connect timed out"))
     rsps.post(URL, body="ok")
     assert http.request("POST", URL, data=b"x").text == "ok"
     assert sleeps == [0.375]
+
+
+def _closed_port():
+    """A loopback port nobody listens on: bound by us, then released."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _CountingSession(requests.Session):
+    sent = 0
+
+    def send(self, request, **kwargs):
+        type(self).sent += 1
+        return super().send(request, **kwargs)
+
+
+@pytest.fixture
+def counted():
+    _CountingSession.sent = 0
+    configure_http_backend(_CountingSession)
+    yield _CountingSession
+    configure_http_backend()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT"])
+def test_connection_refused_fails_at_once(http, sleeps, counted, caplog, method):
+    port = _closed_port()
+    with pytest.raises(requests.ConnectionError) as info:
+        http.request(method, f"http://127.0.0.1:{port}/api/models/a/b?cursor=s3cr3t", retry=True)
+    assert counted.sent == 1 and sleeps == []
+    assert type(info.value) is requests.ConnectionError
+    assert info.value.args == (f"Cannot connect to http://127.0.0.1:{port}: connection refused.",)
+    assert info.value.__cause__ is None and info.value.__context__ is None
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_unreachable_endpoint_through_the_client(counted, sleeps, caplog):
+    port = _closed_port()
+    client = HfApi(endpoint=f"http://user:pw@127.0.0.1:{port}", token=TOKEN)
+    client._http.sleep = sleeps
+    with pytest.raises(requests.ConnectionError) as info:
+        client.model_info("gpt2")
+    assert str(info.value) == f"Cannot connect to http://127.0.0.1:{port}: connection refused."
+    assert counted.sent == 1 and sleeps == [] and not caplog.records[1:]
+
+
+def test_name_resolution_failure_not_retried(http, rsps, sleeps):
+    reason = NameResolutionError("nohost.test", None, socket.gaierror(-2, "Name unknown"))
+    wrapped = requests.ConnectionError(MaxRetryError(None, "/api/models/a/b?x=1", reason))
+    rsps.get(URL, body=wrapped)
+    with pytest.raises(requests.ConnectionError) as info:
+        http.request("GET", URL + "?x=1")
+    assert (
+        str(info.value)
+        == "Cannot connect to https://hub.test:443: the host name could not be resolved."
+    )
+    assert len(rsps.calls) == 1 and sleeps == []
+
+
+def test_offline_mode_fails_before_sending(api, rsps, monkeypatch, sleeps):
+    monkeypatch.setattr(hf_constants, "HF_HUB_OFFLINE", True)
+    with pytest.raises(OfflineModeIsEnabled) as info:
+        api.model_info("a/b")
+    with pytest.raises(requests.ConnectionError):
+        api.list_repo_files("a/b")
+    with pytest.raises(ConnectionError):  # the builtin, the reference's base
+        api.create_repo("a/b")
+    assert str(info.value) == (
+        f"Cannot reach {URL}: offline mode is enabled (HF_HUB_OFFLINE=1). Unset HF_HUB_OFFLINE"
+        " to use the network."
+    )
+    assert len(rsps.calls) == 0 and sleeps == []
+
+
+@pytest.mark.parametrize("variable", ["HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"])
+def test_offline_variable_read_at_import(variable):
+    # The environment is read once, when hfapi is imported: a fresh interpreter shows it.
+    script = (
+        "import hfapi, hfapi.errors as e\n"
+        "try:\n    hfapi.HfApi(endpoint='http://127.0.0.1:9').model_info('gpt2')\n"
+        "except e.OfflineModeIsEnabled as err:\n    print('offline:', err)\n"
+    )
+    env = {**os.environ, variable: "1", "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.startswith("offline: Cannot reach http://127.0.0.1:9/api/models/gpt2:")
 
 
 # -- bodies --------------------------------------------------------------------------------
@@ -229,16 +320,50 @@ def test_body_factory_called_per_attempt(http, rsps, sleeps):
 # -- timeouts ------------------------------------------------------------------------------
 
 
+def _sent_timeouts(mock):
+    return [call.request.req_kwargs["timeout"] for call in mock.calls]
+
+
 def test_default_and_overridden_timeouts(api, rsps):
     rsps.get(f"{ENDPOINT}/api/whoami-v2", json={"name": "a"})
     rsps.post(f"{ENDPOINT}/api/repos/create", json={"url": f"{ENDPOINT}/a/b"})
-    assert HfApi.timeout == (10, 60)
+    assert api.timeout == (10, 60)
     api.whoami()
     api.create_repo("a/b")
     api.timeout = 30
     api.whoami()
-    assert [c.request.req_kwargs["timeout"] for c in rsps.calls] == [(10.0, 60.0), (10.0, 60.0), 30]
+    assert _sent_timeouts(rsps) == [(10.0, 60.0), (10.0, 60.0), 30]
     assert HubSession().timeout == (10.0, 60.0)
+    assert api._http.timeout == 30  # one owner: the client's session
+
+
+def test_client_timeout_none_means_no_timeout(api, rsps):
+    rsps.get(URL, json={})
+    rsps.get(f"{URL}/tree/main", json=[])
+    api.timeout = None
+    api.model_info("a/b")
+    api.list_repo_files("a/b")
+    assert _sent_timeouts(rsps) == [None, None]
+
+
+def test_per_call_timeouts_and_the_client_default(api, rsps):
+    rsps.get(URL, json={})
+    api.timeout = 5
+    api.model_info("a/b")  # a public method's timeout=None means "not given"
+    api.model_info("a/b", timeout=2.5)
+    assert _sent_timeouts(rsps) == [5, 2.5]
+
+
+def test_session_timeout_sentinel(http, rsps):
+    rsps.get(URL, body="ok")
+    http.request("GET", URL)
+    http.request("GET", URL, timeout=None)
+    http.request("GET", URL, timeout=USE_CLIENT_DEFAULT)
+    http.timeout = None
+    http.request("GET", URL)
+    http.request("GET", URL, timeout=(1, 2))
+    assert _sent_timeouts(rsps) == [(10.0, 60.0), None, (10.0, 60.0), None, (1, 2)]
+    assert repr(USE_CLIENT_DEFAULT) == "USE_CLIENT_DEFAULT"
 
 
 # -- pagination ----------------------------------------------------------------------------

@@ -13,9 +13,16 @@ from typing import Any, Callable, Dict, Iterator, Optional, TypeVar, Union
 import requests
 
 from .. import constants
-from .._session import BearerAuth, HubSession, Timeout, build_user_agent
+from .._session import (
+    USE_CLIENT_DEFAULT,
+    BearerAuth,
+    HubSession,
+    Timeout,
+    TimeoutArg,
+    build_user_agent,
+)
 from .._validators import quote, validate_repo_type
-from ..auth import TokenArg, require_write_token, resolve_token
+from ..auth import TokenArg, check_token_type, require_write_token, resolve_token
 
 R = TypeVar("R")
 
@@ -29,10 +36,6 @@ _INVALID_TOKEN = (
 class _ApiBase:
     """State and plumbing of an ``HfApi`` client (see :class:`hfapi.HfApi`)."""
 
-    #: Default ``(connect, read)`` timeout in seconds of every request this client sends.
-    #: Set it on an instance (``api.timeout = 30``) to change it.
-    timeout: Timeout = constants.DEFAULT_TIMEOUT
-
     def __init__(
         self,
         endpoint: Optional[str] = None,
@@ -41,6 +44,7 @@ class _ApiBase:
         library_version: Optional[str] = None,
         user_agent: Union[Dict[str, str], str, None] = None,
     ) -> None:
+        check_token_type(token)
         self.endpoint = endpoint if endpoint is not None else constants.ENDPOINT
         self.token = token
         self.library_name = library_name
@@ -53,6 +57,24 @@ class _ApiBase:
     def __repr__(self) -> str:
         token = "<set>" if self.token else None
         return f"{type(self).__name__}(endpoint={self.endpoint!r}, token={token})"
+
+    @property
+    def timeout(self) -> Timeout:
+        """``(connect, read)`` timeout in seconds of every request this client sends.
+
+        ``(10, 60)`` by default; ``None`` waits forever. Its one owner is the client's
+        session, so a value set here (``api.timeout = 30``) reaches every request.
+        """
+        return self._http.timeout
+
+    @timeout.setter
+    def timeout(self, value: Timeout) -> None:
+        self._http.timeout = value
+
+    @staticmethod
+    def _call_timeout(timeout: Optional[float]) -> TimeoutArg:
+        """A public method's ``timeout=None`` means "not given": the client's timeout."""
+        return USE_CLIENT_DEFAULT if timeout is None else timeout
 
     # -- URLs ----------------------------------------------------------------------------
 
@@ -90,7 +112,7 @@ class _ApiBase:
         *,
         token: TokenArg = None,
         write: bool = False,
-        timeout: Timeout = None,
+        timeout: TimeoutArg = USE_CLIENT_DEFAULT,
         headers: Optional[Dict[str, str]] = None,
         **kwargs: Any,
     ) -> requests.Response:
@@ -99,7 +121,7 @@ class _ApiBase:
         Args:
             token: per-call token argument (see :func:`hfapi.auth.resolve_token`).
             write: the call is a write action: a personal token is mandatory.
-            timeout: overrides this client's default timeout.
+            timeout: this request's timeout (``None``: none); the client's by default.
             headers: extra headers.
             **kwargs: passed to :meth:`HubSession.request` (params, json, data...).
         """
@@ -111,7 +133,7 @@ class _ApiBase:
             url,
             headers=sent,
             auth=BearerAuth(resolved) if resolved else None,
-            timeout=self.timeout if timeout is None else timeout,
+            timeout=timeout,
             **kwargs,
         )
 
@@ -121,7 +143,7 @@ class _ApiBase:
         *,
         token: TokenArg = None,
         params: Optional[Any] = None,
-        timeout: Timeout = None,
+        timeout: TimeoutArg = USE_CLIENT_DEFAULT,
     ) -> Iterator[Any]:
         """Lazily yield the items of a paginated listing on this client's endpoint."""
         resolved = self._resolve_token(token)
@@ -130,12 +152,15 @@ class _ApiBase:
             params=params,
             headers={"user-agent": self._user_agent()},
             auth=BearerAuth(resolved) if resolved else None,
-            timeout=self.timeout if timeout is None else timeout,
+            timeout=timeout,
         )
 
     def _whoami(self, token: TokenArg = None) -> Dict[str, Any]:
         """``GET /api/whoami-v2`` with a mandatory token; HTTP errors become a plain
         ``requests.HTTPError`` (as the reference does) with a hint to log in."""
+        # Checked before ``or``: a falsy wrong type (``b""``) must not fall through.
+        check_token_type(token)
+        check_token_type(self.token)
         chosen: TokenArg = token or self.token or True
         try:
             response = self._request("GET", f"{self.endpoint}/api/whoami-v2", token=chosen)

@@ -38,7 +38,7 @@ class FilesMixin(_ApiBase):
             self._repo_api_url(repo_id, repo_type, *segments),
             token=token,
             params=params,
-            timeout=timeout,
+            timeout=self._call_timeout(timeout),
         )
         return _INFO_CLASSES[repo_type](**response.json())
 
@@ -328,6 +328,6 @@ class FilesMixin(_ApiBase):
             self._repo_api_url(repo_id, repo_type, "tree", rev),
             token=token,
             params={"recursive": True, "expand": False},
-            timeout=timeout,
+            timeout=self._call_timeout(timeout),
         )
         return [entry["path"] for entry in listing if entry["type"] == "file"]
