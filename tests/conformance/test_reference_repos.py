@@ -173,7 +173,7 @@ def test_commit_history_pagination(api: Any, user: HubUser) -> None:
     ]
     assert commits[0].formatted_title == "&lt;b&gt;step 3&lt;/b&gt;"
     assert commits[0].message == "body"
-    assert commits[0].authors == [user.name] and commits[-1].authors == ["system"]
+    assert commits[0].authors == [user.name] and commits[-1].authors == [user.name]
     assert commits[0].commit_id == api.model_info(repo).sha
     assert commits[-1].created_at.tzinfo is not None
 

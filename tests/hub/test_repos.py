@@ -60,7 +60,7 @@ def test_info_shape(http: Http, user: HubUser, repo: str) -> None:
     assert info["securityStatus"]["containsInfected"] is False
     history = http("GET", f"/api/models/{repo}/commits/main").json()
     assert [(c["title"], c["authors"][0]["user"]) for c in history] == [
-        ("initial commit", "system")
+        ("initial commit", user.name)
     ]
     space = http.create_repo(user.token, "sp", type="space", sdk="docker").json()
     assert space

@@ -189,7 +189,7 @@ def test_list_repo_commits(
     ]
     assert [c.message for c in commits[:4]] == ["body 3", "", "body 1", ""]
     assert commits[0].authors == [hub_user.name]
-    assert commits[-1].authors == ["system"]
+    assert commits[-1].authors == [hub_user.name]  # the creator, as on the Hub
     assert commits[-1].commit_id == initial
     assert commits[0].commit_id == hf_api.model_info(repo_id).sha
     assert all(c.formatted_title is None and c.formatted_message is None for c in commits)

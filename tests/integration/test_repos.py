@@ -40,7 +40,7 @@ def test_create_repo_returns_the_hub_url(
     info = hf_api.model_info(f"{hub_user.name}/m")
     assert info.private is True
     commits = hf_api.list_repo_commits(f"{hub_user.name}/m")
-    assert [(c.title, c.authors) for c in commits] == [("initial commit", ["system"])]
+    assert [(c.title, c.authors) for c in commits] == [("initial commit", [hub_user.name])]
     assert info.sha == commits[0].commit_id
     assert hf_api.list_repo_files(f"{hub_user.name}/m") == [".gitattributes"]
     assert b"*.bin filter=lfs diff=lfs merge=lfs -text" in content(

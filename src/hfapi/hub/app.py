@@ -12,10 +12,10 @@ import base64
 import binascii
 import logging
 import uuid
-from typing import IO, Iterable, Optional, Tuple
+from typing import IO, Iterable, List, Optional, Tuple
 
 from . import router
-from .backend import Backend
+from .backend import Backend, Caller
 from .errors import HubError, forbidden, not_found
 from .faults import RESET_HEADER
 from .wire import Headers, Request, Response, json_response
@@ -111,8 +111,21 @@ class HubApp:
         return response
 
     def _dispatch(self, request: Request) -> Response:
+        authenticated: List[Optional[Caller]] = []
+
+        def caller() -> Optional[Caller]:
+            # Once per request: when the path reads two ways, the caller decides (see
+            # router.match), before the route's own authentication.
+            if not authenticated:
+                token = token_from_authorization(request.headers.get("authorization"))
+                authenticated.append(self.backend.identity.authenticate(token))
+            return authenticated[0]
+
+        def visible(repo_type: str, repo_id: str) -> bool:
+            return self.backend.repos.find_visible(caller(), repo_type, repo_id) is not None
+
         try:
-            found, path_known = router.match(request.method, request.raw_path, self._repo_exists)
+            found, path_known = router.match(request.method, request.raw_path, visible)
         except UnicodeDecodeError:
             raise HubError(400, "Invalid percent-encoding in the path") from None
         if found is None:
@@ -124,8 +137,9 @@ class HubApp:
         if fault is not None and fault != "reset-after":
             return self._fault_response(fault)
         if not route.anonymous:
-            token = token_from_authorization(request.headers.get("authorization"))
-            request.caller = self.backend.identity.authenticate(token)
+            request.caller = caller()
+        if route.write and request.caller is None:
+            raise HubError(401, "You must be authenticated to do this")
         if route.admin and (request.caller is None or not request.caller.is_admin):
             if request.caller is None:
                 raise HubError(401, "The admin token is required")
@@ -145,9 +159,6 @@ class HubApp:
             retry_after = self.backend.faults.plan.retry_after
             response.headers.append(("Retry-After", str(retry_after)))
         return response
-
-    def _repo_exists(self, repo_type: str, repo_id: str) -> bool:
-        return self.backend.repos.find(repo_type, repo_id) is not None
 
 
 def route_class(route: router.Route) -> str:

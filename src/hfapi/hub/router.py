@@ -6,10 +6,20 @@ be indistinguishable from a path separator. Each parameter is decoded once after
 match. Placeholders:
 
 ``{type}``    ``models``, ``datasets`` or ``spaces`` (given to handlers as ``model``...)
-``{prefix}``  optional ``datasets/`` or ``spaces/`` of web-side URLs (none for models)
+``{prefix}``  ``datasets/`` or ``spaces/`` of web-side URLs (none for models)
 ``{repo}``    a repo id of one or two segments (``gpt2``, ``alice/model``)
 ``{path}``    the rest of the path, slashes included
 ``{name}``    any other name: one segment
+
+How a path is read (see :func:`match`):
+
+1. By its shape. A web-side path starting with ``datasets/`` or ``spaces/`` always
+   names a repo of that type: ``/datasets/squad/resolve/main/x`` is the dataset
+   ``squad``, never a model ``datasets/squad``.
+2. When the shape still allows two readings - ``/api/models/gpt2/refs`` is the refs of
+   the canonical ``gpt2`` or the info of ``gpt2/refs`` - the two-segment reading wins,
+   unless the caller cannot see that repo and can see the one the other reading names.
+   A repo the caller cannot see therefore never changes how the caller's path is read.
 """
 
 from __future__ import annotations
@@ -27,7 +37,8 @@ Handler = Callable[[Backend, Request], Response]
 
 _PLACEHOLDERS = {
     "type": r"(?P<type>models|datasets|spaces)",
-    "prefix": r"(?:(?P<prefix>datasets|spaces)/)?",
+    # A leading "datasets/" or "spaces/" is always the type prefix, never a namespace.
+    "prefix": r"(?:(?P<prefix>datasets|spaces)/|(?!(?:datasets|spaces)/))",
     "path": r"(?P<path>.+)",
 }
 _REPO_TWO_SEGMENTS = r"(?P<repo>[^/]+/[^/]+)"
@@ -45,6 +56,8 @@ class Route:
         serves: the ``HfApi`` methods (or other client functions) that call it.
         admin: only the admin token may call it.
         anonymous: no ``Authorization`` is read (pre-signed upload URLs).
+        write: a change that needs a token; anonymous calls get 401 before any other
+            check (the first step of the Hub's order of checks).
     """
 
     method: str
@@ -53,6 +66,7 @@ class Route:
     serves: Tuple[str, ...] = ()
     admin: bool = False
     anonymous: bool = False
+    write: bool = False
 
     def regex(self, repo_segments: int) -> re.Pattern[str]:
         """The compiled pattern, with ``{repo}`` standing for that many segments."""
@@ -79,17 +93,35 @@ ROUTES: List[Route] = [
         ("whoami", "get_token_permission", "get_full_repo_name", "list_liked_repos"),
     ),
     Route("GET", "/api/users/{user}/likes", users.list_likes, ("list_liked_repos",)),
-    Route("POST", "/api/repos/create", repos.create, ("create_repo",)),
-    Route("DELETE", "/api/repos/delete", repos.delete, ("delete_repo",)),
-    Route("POST", "/api/repos/move", repos.move, ("move_repo",)),
-    Route("PUT", "/api/{type}/{repo}/settings", repos.settings, ("update_repo_visibility",)),
+    Route("POST", "/api/repos/create", repos.create, ("create_repo",), write=True),
+    Route("DELETE", "/api/repos/delete", repos.delete, ("delete_repo",), write=True),
+    Route("POST", "/api/repos/move", repos.move, ("move_repo",), write=True),
+    Route(
+        "PUT",
+        "/api/{type}/{repo}/settings",
+        repos.settings,
+        ("update_repo_visibility",),
+        write=True,
+    ),
     Route("GET", "/api/{type}/{repo}/revision/{rev}", repos.info, _INFO),
     Route("GET", "/api/{type}/{repo}/refs", refs.listing, ("list_repo_refs",)),
     Route("GET", "/api/{type}/{repo}/commits/{rev}", refs.history, ("list_repo_commits",)),
-    Route("POST", "/api/{type}/{repo}/branch/{branch}", refs.create_branch, ("create_branch",)),
-    Route("DELETE", "/api/{type}/{repo}/branch/{branch}", refs.delete_branch, ("delete_branch",)),
-    Route("POST", "/api/{type}/{repo}/tag/{rev}", refs.create_tag, ("create_tag",)),
-    Route("DELETE", "/api/{type}/{repo}/tag/{tag}", refs.delete_tag, ("delete_tag",)),
+    Route(
+        "POST",
+        "/api/{type}/{repo}/branch/{branch}",
+        refs.create_branch,
+        ("create_branch",),
+        write=True,
+    ),
+    Route(
+        "DELETE",
+        "/api/{type}/{repo}/branch/{branch}",
+        refs.delete_branch,
+        ("delete_branch",),
+        write=True,
+    ),
+    Route("POST", "/api/{type}/{repo}/tag/{rev}", refs.create_tag, ("create_tag",), write=True),
+    Route("DELETE", "/api/{type}/{repo}/tag/{tag}", refs.delete_tag, ("delete_tag",), write=True),
     Route(
         "GET", "/api/{type}/{repo}/tree/{rev}", files.tree, ("list_repo_files", "list_files_info")
     ),
@@ -106,9 +138,10 @@ ROUTES: List[Route] = [
         "/api/{type}/{repo}/commit/{rev}",
         commits.commit,
         (*_UPLOAD, "delete_file", "delete_folder"),
+        write=True,
     ),
-    Route("POST", "/api/{type}/{repo}/like", likes.like, ("like",)),
-    Route("DELETE", "/api/{type}/{repo}/like", likes.unlike, ("unlike",)),
+    Route("POST", "/api/{type}/{repo}/like", likes.like, ("like",), write=True),
+    Route("DELETE", "/api/{type}/{repo}/like", likes.unlike, ("unlike",), write=True),
     Route("GET", "/api/{type}/{repo}", repos.info, _INFO),
     Route("POST", "/{prefix}{repo}.git/info/lfs/objects/batch", lfs.batch, _LFS),
     Route("POST", "/{prefix}{repo}.git/info/lfs/objects/verify", lfs.verify, _LFS),
@@ -154,19 +187,23 @@ def _params(found: re.Match[str]) -> Dict[str, str]:
 
 
 def match(
-    method: str, raw_path: str, repo_exists: Callable[[str, str], bool] = lambda t, r: True
+    method: str,
+    raw_path: str,
+    repo_visible: Callable[[str, str], bool] = lambda repo_type, repo_id: False,
 ) -> Tuple[Optional[Match], bool]:
     """Find the route for a request.
 
     Some paths read two ways: ``/api/models/alice/refs`` is the info of repo
     ``alice/refs`` or the refs of the canonical repo ``alice``. Every reading is
-    collected (two-segment repo ids first) and the first one naming an existing repo
-    wins; without any, the first reading does.
+    collected, two-segment repo ids first; the first one naming a repo the caller can
+    see wins, and without any, the first reading does (its handler then answers
+    ``RepoNotFound``, as the other would).
 
     Args:
         method: HTTP method (``HEAD`` uses the ``GET`` routes).
         raw_path: the undecoded path, without query.
-        repo_exists: tells whether ``(type, repo_id)`` exists, to settle ambiguities.
+        repo_visible: tells whether ``(type, repo_id)`` exists *and the caller may see
+            it*; only asked when a path reads two ways.
 
     Returns:
         ``((route, decoded parameters) or None, path_known)``; ``path_known`` tells
@@ -188,6 +225,6 @@ def match(
         candidates.append((route, _params(found)))
     if len(candidates) > 1:
         for route, params in candidates:
-            if "repo" in params and repo_exists(params["type"], params["repo"]):
+            if "repo" in params and repo_visible(params["type"], params["repo"]):
                 return (route, params), path_known
     return (candidates[0] if candidates else None), path_known

@@ -26,7 +26,7 @@ from .gitstore import GitStore
 from .identity import Caller, Identity
 from .lfs import OID_RE, Lfs
 from .refs import Refs
-from .repos import Repo, Repos
+from .repos import Repo, Repos, commit_author
 
 _PARENT_RE = re.compile(r"^[0-9a-fA-F]{5,40}$")
 
@@ -111,13 +111,13 @@ class Commits:
         and it exceeds ``binary_file_max_size``.
 
         Raises:
-            HubError: 400 (malformed list), 401/404 ``RepoNotFound``,
-                404 ``RevisionNotFound``.
+            HubError: 401/404 ``RepoNotFound``, 404 ``RevisionNotFound``, then 400
+                (malformed list).
         """
         repo = self.repos.visible(caller, repo_type, repo_id)
+        head = self.repos.resolve(repo, revision).commit
         if not isinstance(files, list):
             raise bad_request("'files' must be a list")
-        head = self.repos.resolve(repo, revision).commit
         rules = self.gitattributes_rules(self.git.snapshot(head).files)
         answers = []
         for item in files:
@@ -153,27 +153,17 @@ class Commits:
     ) -> CommitResult:
         """Apply an NDJSON commit payload to ``revision`` (or open a PR against it).
 
-        Raises:
-            HubError: 400 (malformed payload, missing LFS object, oversized inline
-                file), 401/403, 404 (repo, revision, file to delete), 412 (stale parent).
-        """
-        if caller is None:
-            raise HubError(401, "You must be authenticated to commit")
-        repo = self.repos.visible(caller, repo_type, repo_id)
-        if caller.role != "write":
-            raise forbidden("This operation needs a token with the 'write' role")
-        target = self.repos.resolve(repo, revision)
-        ref = target.ref or ""
-        if create_pr:
-            if not ref.startswith("refs/heads/"):
-                raise revision_not_found(revision)
-        elif ref.startswith("refs/pr/"):
-            self._check_pr_write(caller, repo, int(ref[len("refs/pr/") :]))
-        elif ref.startswith("refs/heads/"):
-            self.repos.check_write(caller, repo.namespace)
-        else:
-            raise bad_request(f"Cannot commit to {revision!r}: it is not a branch")
+        Checks run in the Hub's order: authentication, the repo (visible, then the
+        rights to push there), the revision, the payload, and last whether the parent
+        commit is still the head.
 
+        Raises:
+            HubError: 401/403, 404 (repo, revision), 400 (malformed payload, missing
+                LFS object, oversized inline file), 404 (file to delete), 412 (stale
+                parent).
+        """
+        repo, ref = self._target(caller, repo_type, repo_id, revision, create_pr)
+        assert caller is not None
         header, operations = self._read_payload(repo, lines)
         parent = header.get("parentCommit")
         if parent is not None and (not isinstance(parent, str) or not _PARENT_RE.match(parent)):
@@ -182,33 +172,18 @@ class Commits:
         description = header.get("description") or ""
         if not isinstance(title, str) or not title.strip() or not isinstance(description, str):
             raise bad_request("The header needs a non-empty 'summary'")
-
-        name = caller.name or "admin"
-        email = f"{name}@users.noreply.huggingface.co" if caller.name else "admin@localhost"
+        message = (title.strip(), description.strip())
         with self.storage.transaction() as db:
-            head = self.repos.resolve(repo, ref).commit
-            if parent is not None:
-                found = self.repos.find_commit(repo, parent) if create_pr else None
-                if create_pr and found is None:
-                    raise revision_not_found(parent)
-                if not create_pr and not head.startswith(parent.lower()):
-                    raise HubError(
-                        412, "A commit has happened since. Please refresh and try again."
-                    )
-                base = found or head
-            else:
-                base = head
+            base, head = self._base(repo, ref, parent, create_pr)
             files = self._apply(dict(self.git.snapshot(base).files), operations)
             try:
                 oid = self.git.write_commit(
                     db,
                     files,
                     (base,),
-                    name,
-                    email,
+                    *commit_author(caller),
                     int(time.time()),
-                    title.strip(),
-                    description.strip(),
+                    *message,
                     taken=lambda o: self.repos.has_commit(repo.pk, o),
                 )
             except ValueError as error:
@@ -217,14 +192,72 @@ class Commits:
             if not create_pr:
                 self.refs.move(db, repo.pk, ref, oid, head)
                 return CommitResult(oid, None)
-            num = self._next_discussion_number(db, repo.pk)
-            self.refs.move(db, repo.pk, f"refs/pr/{num}", oid, None)
-            db.execute(
-                "INSERT INTO discussions (repo, num, is_pr, status, title, description, author,"
-                " target_branch, created_at) VALUES (?, ?, 1, 'open', ?, ?, ?, ?, ?)",
-                (repo.pk, num, title.strip(), description, name, ref, timefmt.now()),
-            )
-            return CommitResult(oid, num)
+            pr_num = self._open_pr(db, caller, repo, ref, oid, (message[0], description))
+            return CommitResult(oid, pr_num)
+
+    def _target(
+        self,
+        caller: Optional[Caller],
+        repo_type: str,
+        repo_id: str,
+        revision: str,
+        create_pr: bool,
+    ) -> Tuple[Repo, str]:
+        """The repo and full ref a commit goes to, once the caller may push there.
+
+        Pushing to a branch needs write rights in the repo, known before the revision
+        is looked up; a PR ref also accepts the PR's author, known only after it.
+        """
+        if caller is None:
+            raise HubError(401, "You must be authenticated to commit")
+        repo = self.repos.visible(caller, repo_type, repo_id)
+        if caller.role != "write":
+            raise forbidden("This operation needs a token with the 'write' role")
+        if not create_pr and not revision.startswith("refs/pr/"):
+            self.repos.check_write(caller, repo.namespace)
+        ref = self.repos.resolve(repo, revision).ref or ""
+        if create_pr:
+            if not ref.startswith("refs/heads/"):
+                raise revision_not_found(revision)
+        elif ref.startswith("refs/pr/"):
+            self._check_pr_write(caller, repo, int(ref[len("refs/pr/") :]))
+        elif not ref.startswith("refs/heads/"):
+            raise bad_request(f"Cannot commit to {revision!r}: it is not a branch")
+        return repo, ref
+
+    def _base(
+        self, repo: Repo, ref: str, parent: Optional[str], create_pr: bool
+    ) -> Tuple[str, str]:
+        """``(commit the new one builds on, current head of ref)`` inside the transaction.
+
+        Raises:
+            HubError: 404 for an unknown parent of a PR, 412 when ``parent`` is not the head.
+        """
+        head = self.repos.resolve(repo, ref).commit
+        if parent is None:
+            return head, head
+        if create_pr:
+            found = self.repos.find_commit(repo, parent)
+            if found is None:
+                raise revision_not_found(parent)
+            return found, head
+        if not head.startswith(parent.lower()):
+            raise HubError(412, "A commit has happened since. Please refresh and try again.")
+        return head, head
+
+    def _open_pr(
+        self, db: Any, caller: Caller, repo: Repo, ref: str, oid: str, text: Tuple[str, str]
+    ) -> int:
+        """Point a new ``refs/pr/N`` at ``oid`` and record the PR; return ``N``."""
+        num = self._next_discussion_number(db, repo.pk)
+        self.refs.move(db, repo.pk, f"refs/pr/{num}", oid, None)
+        title, description = text
+        db.execute(
+            "INSERT INTO discussions (repo, num, is_pr, status, title, description, author,"
+            " target_branch, created_at) VALUES (?, ?, 1, 'open', ?, ?, ?, ?, ?)",
+            (repo.pk, num, title, description, commit_author(caller)[0], ref, timefmt.now()),
+        )
+        return num
 
     def _check_pr_write(self, caller: Caller, repo: Repo, num: int) -> None:
         # The PR's author may push to it, as may anyone who can write to the repo.

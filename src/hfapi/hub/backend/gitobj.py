@@ -161,7 +161,7 @@ class Commit:
     Attributes:
         tree: id of the root tree.
         parents: ids of the parent commits (first parent first).
-        author: author name (the Hub user name, ``system`` for the initial commit).
+        author: author name (the Hub user name; ``admin`` for the admin token).
         email: author email.
         timestamp: seconds since the epoch (UTC).
         title: first line of the message.

@@ -11,7 +11,7 @@ from ..storage import Storage
 from . import gitobj
 from .gitstore import GitStore
 from .identity import Caller
-from .repos import Repos
+from .repos import Repos, commit_author
 
 _BAD_REF_CHARS = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 
@@ -35,6 +35,17 @@ def check_ref_name(name: str, what: str) -> None:
         or _BAD_REF_CHARS.search(name)
     ):
         raise bad_request(f"Invalid reference for a {what}: {name!r}")
+
+
+def _optional_string(value: Any, name: str) -> Optional[str]:
+    """A body field that must be a string when present.
+
+    Raises:
+        HubError: 400 for any other JSON type.
+    """
+    if value is not None and not isinstance(value, str):
+        raise bad_request(f"'{name}' must be a string")
+    return value
 
 
 class Refs:
@@ -77,16 +88,20 @@ class Refs:
         repo_type: str,
         repo_id: str,
         branch: str,
-        starting_point: Optional[str],
+        starting_point: Any,
     ) -> None:
         """Create ``refs/heads/<branch>`` at ``starting_point`` (default: ``main``).
 
+        Checks, in the Hub's order: rights, the starting point, the branch name, then
+        whether the branch exists.
+
         Raises:
-            HubError: 400 (bad name), 401/403/404, 404 ``RevisionNotFound``, 409 (exists).
+            HubError: 401/403/404, 404 ``RevisionNotFound``, 400 (bad name), 409 (exists).
         """
         repo = self.repos.writable(caller, repo_type, repo_id)
+        start = _optional_string(starting_point, "startingPoint")
+        target = self.repos.resolve(repo, start or "main").commit
         check_ref_name(branch, "branch")
-        target = self.repos.resolve(repo, starting_point or "main").commit
         with self.storage.transaction() as db:
             if f"refs/heads/{branch}" in self.repos.refs(repo):
                 raise conflict("Reference already exists")
@@ -101,12 +116,14 @@ class Refs:
         """Delete a branch other than ``main``.
 
         Raises:
-            HubError: 401/403/404, 403 for ``main``, 404 ``RevisionNotFound`` when missing.
+            HubError: 401/403/404, 404 ``RevisionNotFound`` when missing, 403 for ``main``.
         """
         repo = self.repos.writable(caller, repo_type, repo_id)
-        if branch == "main":
-            raise forbidden("Cannot delete refs/heads/main")
-        self._delete_ref(repo.pk, f"refs/heads/{branch}")
+        with self.storage.transaction():
+            self._check_ref_exists(repo.pk, f"refs/heads/{branch}")
+            if branch == "main":
+                raise forbidden("Cannot delete refs/heads/main")
+            self._delete_ref(repo.pk, f"refs/heads/{branch}")
 
     def create_tag(
         self,
@@ -114,29 +131,36 @@ class Refs:
         repo_type: str,
         repo_id: str,
         revision: str,
-        tag: str,
-        message: Optional[str],
+        tag: Any,
+        message: Any,
     ) -> None:
         """Tag ``revision``; with a message the tag is an annotated tag object.
 
+        Checks, in the Hub's order: rights, the revision, the tag name and message,
+        then whether the tag exists.
+
         Raises:
-            HubError: 400 (bad name), 401/403/404, 404 ``RevisionNotFound``, 409 (exists).
+            HubError: 401/403/404, 404 ``RevisionNotFound``, 400 (bad name), 409 (exists).
         """
         repo = self.repos.writable(caller, repo_type, repo_id)
-        check_ref_name(tag, "tag")
         target = self.repos.resolve(repo, revision).commit
+        name = _optional_string(tag, "tag")
+        if not name:
+            raise bad_request("'tag' is required")
+        text = _optional_string(message, "message")
+        check_ref_name(name, "tag")
         with self.storage.transaction() as db:
-            if f"refs/tags/{tag}" in self.repos.refs(repo):
-                raise conflict(f"Tag {tag!r} already exists")
+            if f"refs/tags/{name}" in self.repos.refs(repo):
+                raise conflict(f"Tag {name!r} already exists")
             tag_object = None
-            if message:
+            if text:
                 body = gitobj.serialize_tag(
-                    target, tag, str(caller.name if caller else "admin"), int(time.time()), message
+                    target, name, commit_author(caller)[0], int(time.time()), text
                 )
                 tag_object = self.git.put_object(db, "tag", body)
             db.execute(
                 "INSERT INTO refs (repo, name, target, tag_object) VALUES (?, ?, ?, ?)",
-                (repo.pk, f"refs/tags/{tag}", target, tag_object),
+                (repo.pk, f"refs/tags/{name}", target, tag_object),
             )
 
     def delete_tag(self, caller: Optional[Caller], repo_type: str, repo_id: str, tag: str) -> None:
@@ -146,13 +170,19 @@ class Refs:
             HubError: 401/403/404, 404 ``RevisionNotFound`` when missing.
         """
         repo = self.repos.writable(caller, repo_type, repo_id)
-        self._delete_ref(repo.pk, f"refs/tags/{tag}")
+        with self.storage.transaction():
+            self._check_ref_exists(repo.pk, f"refs/tags/{tag}")
+            self._delete_ref(repo.pk, f"refs/tags/{tag}")
+
+    def _check_ref_exists(self, pk: int, ref: str) -> None:
+        with self.storage.transaction() as db:
+            row = db.execute("SELECT 1 FROM refs WHERE repo = ? AND name = ?", (pk, ref)).fetchone()
+        if row is None:
+            raise HubError(404, "Reference does not exist", code="RevisionNotFound")
 
     def _delete_ref(self, pk: int, ref: str) -> None:
         with self.storage.transaction() as db:
-            cursor = db.execute("DELETE FROM refs WHERE repo = ? AND name = ?", (pk, ref))
-            if cursor.rowcount == 0:
-                raise HubError(404, "Reference does not exist", code="RevisionNotFound")
+            db.execute("DELETE FROM refs WHERE repo = ? AND name = ?", (pk, ref))
 
     def move(self, db: Any, pk: int, ref: str, target: str, expected: Optional[str]) -> None:
         """Point ``ref`` at ``target`` inside the caller's transaction.

@@ -3,12 +3,19 @@
 Privacy follows the Hub: a repo the caller may not see is reported exactly like a
 missing one (see :func:`hfapi.hub.errors.repo_not_found`), and permission errors
 (403) are only given about repos the caller can see.
+
+Repo ids are case-insensitive, as on the Hub: ``alice/Model`` and ``ALICE/model`` name
+the same repo, only one of them can exist, and answers use the casing the repo was
+created with. ASCII letters only fold (SQLite's ``NOCASE``), which covers every name
+the Hub accepts.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
+import sqlite3
 import time
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -23,6 +30,8 @@ REPO_TYPES = tuple(t for t in constants.REPO_TYPES if t is not None)
 SPACE_SDKS = constants.SPACES_SDK_TYPES
 _NAME_RE = re.compile(r"^(?!\.|-)[\w.-]{1,96}(?<![.-])$")
 _HEX_RE = re.compile(r"^[0-9a-f]{4,40}$")
+
+logger = logging.getLogger("hfapi.hub")
 
 #: Datasets start with a few more LFS rules (media files), as on the Hub.
 _DATASET_EXTRA_ATTRIBUTES = "".join(
@@ -102,6 +111,32 @@ def check_repo_name(name: str) -> None:
 
 _COLUMNS = "id, type, namespace, name, private, created_at, sdk, hardware, multipart_threshold"
 
+#: Admin-made commits (the admin token has no user name) are signed with this identity.
+ADMIN_AUTHOR = ("admin", "admin@localhost")
+
+
+def commit_author(caller: Optional[Caller]) -> Tuple[str, str]:
+    """The ``(name, email)`` a commit made by ``caller`` is signed with."""
+    if caller is None or caller.name is None:
+        return ADMIN_AUTHOR
+    return caller.name, f"{caller.name}@users.noreply.huggingface.co"
+
+
+def _migrate_case_insensitive_names(conn: sqlite3.Connection) -> None:
+    """Make ``(type, namespace, name)`` unique regardless of case (idempotent).
+
+    A data directory written before ids were case-insensitive may hold two repos that
+    differ only by case; the index is then skipped with a warning (lookups still work,
+    and new clashes are refused by :meth:`Repos.create` and :meth:`Repos.move`).
+    """
+    try:
+        conn.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS repos_id_nocase ON repos"
+            " (type, namespace COLLATE NOCASE, name COLLATE NOCASE)"
+        )
+    except sqlite3.IntegrityError:
+        logger.warning("Repos differing only by case exist; case-insensitive index not created")
+
 
 def _repo_from_row(row: Any) -> Repo:
     pk, kind, namespace, name, private, created, sdk, hardware, threshold = row
@@ -115,15 +150,21 @@ class Repos:
         self.storage = storage
         self.identity = identity
         self.git = git
+        with storage.transaction() as db:
+            _migrate_case_insensitive_names(db)
 
     # -- lookups ----------------------------------------------------------------------------
 
     def find(self, repo_type: str, repo_id: str) -> Optional[Repo]:
-        """Return the repo, or ``None`` (no permission check)."""
+        """Return the repo, whatever the case of ``repo_id``, or ``None`` (no permission check).
+
+        This is the one lookup of a repo by id: every route goes through it.
+        """
         namespace, name = split_repo_id(repo_id)
         with self.storage.transaction() as db:
             row = db.execute(
-                f"SELECT {_COLUMNS} FROM repos WHERE type = ? AND namespace = ? AND name = ?",
+                f"SELECT {_COLUMNS} FROM repos WHERE type = ?"
+                " AND namespace = ? COLLATE NOCASE AND name = ? COLLATE NOCASE",
                 (repo_type, namespace, name),
             ).fetchone()
         return None if row is None else _repo_from_row(row)
@@ -140,14 +181,23 @@ class Repos:
             rows = db.execute(f"SELECT {_COLUMNS} FROM repos ORDER BY id").fetchall()
         return [_repo_from_row(row) for row in rows]
 
+    def find_visible(
+        self, caller: Optional[Caller], repo_type: str, repo_id: str
+    ) -> Optional[Repo]:
+        """Return the repo if it exists and ``caller`` may see it, else ``None``."""
+        repo = self.find(repo_type, repo_id)
+        if repo is None or not self.identity.can_read(caller, repo.namespace, repo.private):
+            return None
+        return repo
+
     def visible(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> Repo:
         """Return a repo the caller may see.
 
         Raises:
             HubError: 401/404 ``RepoNotFound`` when missing or hidden.
         """
-        repo = self.find(repo_type, repo_id)
-        if repo is None or not self.identity.can_read(caller, repo.namespace, repo.private):
+        repo = self.find_visible(caller, repo_type, repo_id)
+        if repo is None:
             raise repo_not_found(caller is not None)
         return repo
 
@@ -173,6 +223,17 @@ class Repos:
         if not self.identity.can_write(caller, namespace):
             raise forbidden(f"You don't have the rights to write in the namespace {namespace!r}")
 
+    def check_create(self, caller: Optional[Caller], namespace: str) -> None:
+        """Raise 401/403 unless ``caller`` may create repos in ``namespace``.
+
+        Only the admin may create in a namespace that is not an account (canonical
+        repos live in the empty one).
+        """
+        self.check_write(caller, namespace)
+        is_admin = caller is not None and caller.is_admin
+        if not is_admin and self.identity.account_kind(namespace) is None:
+            raise forbidden(f"Namespace {namespace!r} does not exist")
+
     # -- lifecycle --------------------------------------------------------------------------
 
     def create(
@@ -188,59 +249,57 @@ class Repos:
     ) -> Repo:
         """Create a repo with the Hub's initial commit (a default ``.gitattributes``).
 
+        The initial commit is authored by the creator. Checks run as on the Hub: rights
+        in the namespace, then the arguments, then whether the id (in any case) is taken.
+
         Raises:
-            HubError: 400 (bad type/name/sdk), 401/403 (rights), 409 (exists).
+            HubError: 401/403 (rights), 400 (bad type/name/sdk), 409 (exists).
         """
+        self.check_create(caller, namespace)
         if repo_type not in REPO_TYPES:
             raise bad_request(f"Invalid repo type {repo_type!r}")
         check_repo_name(name)
         if repo_type == "space" and sdk not in SPACE_SDKS:
             raise bad_request(f"Invalid Space SDK {sdk!r}; use one of {', '.join(SPACE_SDKS)}")
-        self.check_write(caller, namespace)
-        is_admin = caller is not None and caller.is_admin
-        if not is_admin and self.identity.account_kind(namespace) is None:
-            raise forbidden(f"Namespace {namespace!r} does not exist")
         attributes = gitobj.DEFAULT_GITATTRIBUTES
         if repo_type == "dataset":
             attributes += _DATASET_EXTRA_ATTRIBUTES
         blob = self.git.put_blob(attributes.encode())
-        now = time.time()
+        space = repo_type == "space"
+        row = (repo_type, namespace, name, int(private))
+        extra = (sdk if space else None, hardware if space else None, multipart_threshold)
         with self.storage.transaction() as db:
             if self.find(repo_type, f"{namespace}/{name}" if namespace else name):
                 raise conflict(f"You already created this {repo_type} repo")
-            cursor = db.execute(
-                "INSERT INTO repos (type, namespace, name, private, created_at, sdk, hardware,"
-                " multipart_threshold) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    repo_type,
-                    namespace,
-                    name,
-                    int(private),
-                    timefmt.format_epoch(now),
-                    sdk if repo_type == "space" else None,
-                    hardware if repo_type == "space" else None,
-                    multipart_threshold,
-                ),
-            )
-            pk = int(cursor.lastrowid or 0)
-            commit = self.git.write_commit(
-                db,
-                {".gitattributes": blob},
-                (),
-                "system",
-                "system@huggingface.co",
-                int(now),
-                "initial commit",
-                "",
-            )
-            self.record_commit(db, pk, commit)
-            db.execute(
-                "INSERT INTO refs (repo, name, target) VALUES (?, 'refs/heads/main', ?)",
-                (pk, commit),
-            )
+            pk = self._insert(db, row, extra, blob, commit_author(caller))
         repo = self.by_pk(pk)
         assert repo is not None
         return repo
+
+    def _insert(
+        self,
+        db: Any,
+        row: Tuple[str, str, str, int],
+        extra: Tuple[Optional[str], Optional[str], Optional[int]],
+        gitattributes: str,
+        author: Tuple[str, str],
+    ) -> int:
+        # The repo row, its initial commit and its main branch, in the caller's transaction.
+        now = time.time()
+        cursor = db.execute(
+            "INSERT INTO repos (type, namespace, name, private, created_at, sdk, hardware,"
+            " multipart_threshold) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (*row, timefmt.format_epoch(now), *extra),
+        )
+        pk = int(cursor.lastrowid or 0)
+        commit = self.git.write_commit(
+            db, {".gitattributes": gitattributes}, (), *author, int(now), "initial commit", ""
+        )
+        self.record_commit(db, pk, commit)
+        db.execute(
+            "INSERT INTO refs (repo, name, target) VALUES (?, 'refs/heads/main', ?)", (pk, commit)
+        )
+        return pk
 
     def delete(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> None:
         """Delete a repo with its refs, likes and discussions.
@@ -257,19 +316,25 @@ class Repos:
     def move(self, caller: Optional[Caller], repo_type: str, from_id: str, to_id: str) -> Repo:
         """Rename a repo and/or transfer it to another namespace.
 
+        Order of checks: the source (exists and visible, then writable), then the target
+        (``namespace/name`` form, rights in its namespace, name rules), then whether
+        another repo already has the target id in any case (a change of case only is a
+        rename of the same repo).
+
         Raises:
-            HubError: 400 (bad id), 401/404, 403, 409 (target exists).
+            HubError: 400 (bad type or target), 401/404, 403, 409 (target exists).
         """
         if repo_type not in REPO_TYPES:
             raise bad_request(f"Invalid repo type {repo_type!r}")
+        repo = self.writable(caller, repo_type, from_id)
         if from_id.count("/") != 1 or to_id.count("/") != 1:
             raise bad_request("Repo ids must have the form namespace/name")
         namespace, name = split_repo_id(to_id)
-        check_repo_name(name)
-        repo = self.writable(caller, repo_type, from_id)
         self.check_write(caller, namespace)
+        check_repo_name(name)
         with self.storage.transaction() as db:
-            if self.find(repo_type, to_id) is not None:
+            existing = self.find(repo_type, to_id)
+            if existing is not None and (existing.pk != repo.pk or existing.repo_id == to_id):
                 raise conflict(f"A {repo_type} repository called {to_id} already exists")
             db.execute(
                 "UPDATE repos SET namespace = ?, name = ? WHERE id = ?", (namespace, name, repo.pk)

@@ -8,7 +8,6 @@ from typing import Any, Dict
 from ..backend import Backend
 from ..backend.gitobj import Commit
 from ..backend.timefmt import format_epoch
-from ..errors import bad_request
 from ..wire import Request, Response, json_response, paginate
 from ._common import revision, visible_repo
 
@@ -47,22 +46,18 @@ def history(hub: Backend, req: Request) -> Response:
     return paginate(req, entries, hub.settings.commits_page_size, "p")
 
 
-def _body_string(body: Dict[str, Any], name: str) -> Any:
-    value = body.get(name)
-    if value is not None and not isinstance(value, str):
-        raise bad_request(f"'{name}' must be a string")
-    return value
-
-
 def create_branch(hub: Backend, req: Request) -> Response:
-    """``POST /api/{type}s/{repo}/branch/{branch}`` with optional ``startingPoint``."""
+    """``POST /api/{type}s/{repo}/branch/{branch}`` with optional ``startingPoint``.
+
+    The body's fields are checked by the backend, after the repo and the revision.
+    """
     body = req.json_object()
     hub.refs.create_branch(
         req.caller,
         req.params["type"],
         req.params["repo"],
         req.params["branch"],
-        _body_string(body, "startingPoint"),
+        body.get("startingPoint"),
     )
     return json_response({})
 
@@ -74,18 +69,18 @@ def delete_branch(hub: Backend, req: Request) -> Response:
 
 
 def create_tag(hub: Backend, req: Request) -> Response:
-    """``POST /api/{type}s/{repo}/tag/{revision}`` with ``{"tag", "message"?}``."""
+    """``POST /api/{type}s/{repo}/tag/{revision}`` with ``{"tag", "message"?}``.
+
+    The body's fields are checked by the backend, after the repo and the revision.
+    """
     body = req.json_object()
-    tag = _body_string(body, "tag")
-    if not tag:
-        raise bad_request("'tag' is required")
     hub.refs.create_tag(
         req.caller,
         req.params["type"],
         req.params["repo"],
         revision(req),
-        tag,
-        _body_string(body, "message"),
+        body.get("tag"),
+        body.get("message"),
     )
     return json_response({})
 

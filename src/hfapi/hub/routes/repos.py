@@ -34,15 +34,18 @@ def _namespace(req: Request, organization: Any) -> str:
 
 
 def create(hub: Backend, req: Request) -> Response:
-    """``POST /api/repos/create``: 200 ``{"url"}``, or 409 whose body also has ``url``."""
+    """``POST /api/repos/create``: 200 ``{"url"}``, or 409 whose body also has ``url``.
+
+    Rights in the namespace are checked before the other fields, as on the Hub; the
+    409's ``url`` is the existing repo's (in the casing it was created with).
+    """
     body = req.json_object()
+    namespace = _namespace(req, body.get("organization"))
+    hub.repos.check_create(req.caller, namespace)
     name = body.get("name")
     if not isinstance(name, str):
         raise bad_request("'name' is required")
     repo_type = _repo_type(body)
-    if req.caller is None:
-        raise HubError(401, "You must be authenticated to create a repo")
-    namespace = _namespace(req, body.get("organization"))
     threshold = body.get("lfsmultipartthresh")
     if threshold is not None and (not isinstance(threshold, int) or threshold <= 0):
         raise bad_request("'lfsmultipartthresh' must be a positive integer")
@@ -59,8 +62,10 @@ def create(hub: Backend, req: Request) -> Response:
         )
     except HubError as error:
         if error.status == 409:
+            existing = hub.repos.find(repo_type, f"{namespace}/{name}")
             prefix = constants.REPO_TYPES_URL_PREFIXES.get(repo_type, "")
-            error.extra["url"] = f"{req.base_url}/{prefix}{namespace}/{name}"
+            where = existing.web_path if existing else f"{prefix}{namespace}/{name}"
+            error.extra["url"] = f"{req.base_url}/{where}"
         raise
     return json_response({"url": web_url(req, repo), "name": repo.repo_id, "id": _id(repo)})
 
@@ -71,8 +76,6 @@ def delete(hub: Backend, req: Request) -> Response:
     name = body.get("name")
     if not isinstance(name, str):
         raise bad_request("'name' is required")
-    if req.caller is None:
-        raise HubError(401, "You must be authenticated to delete a repo")
     namespace = _namespace(req, body.get("organization"))
     hub.repos.delete(req.caller, _repo_type(body), f"{namespace}/{name}")
     return json_response({})
@@ -91,12 +94,11 @@ def move(hub: Backend, req: Request) -> Response:
 def settings(hub: Backend, req: Request) -> Response:
     """``PUT /api/{type}s/{repo}/settings``: change ``private``; answers the settings."""
     body = req.json_object()
+    # Rights on the repo are checked before the body's fields are read.
+    repo = hub.repos.writable(req.caller, req.params["type"], req.params["repo"])
     private = flag_in(body, "private")
-    repo = (
-        hub.repos.writable(req.caller, req.params["type"], req.params["repo"])
-        if private is None
-        else hub.repos.set_private(req.caller, req.params["type"], req.params["repo"], private)
-    )
+    if private is not None:
+        repo = hub.repos.set_private(req.caller, repo.type, repo.repo_id, private)
     return json_response({"private": repo.private, "gated": False, "discussionsDisabled": False})
 
 
