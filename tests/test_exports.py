@@ -31,17 +31,6 @@ NOT_YET_IMPLEMENTED = {
     "list_metrics",
     "get_model_tags",
     "get_dataset_tags",
-    # discussions
-    "get_repo_discussions",
-    "get_discussion_details",
-    "create_discussion",
-    "create_pull_request",
-    "comment_discussion",
-    "rename_discussion",
-    "change_discussion_status",
-    "merge_pull_request",
-    "edit_discussion_comment",
-    "hide_discussion_comment",
     # spaces
     "add_space_secret",
     "delete_space_secret",
@@ -66,6 +55,12 @@ CLASSES = [
     "GitCommitInfo",
     "CommitInfo",
     "UserLikes",
+    "Discussion",
+    "DiscussionWithDetails",
+    "DiscussionComment",
+    "DiscussionStatusChange",
+    "DiscussionCommit",
+    "DiscussionTitleChange",
 ]
 
 

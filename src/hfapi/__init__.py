@@ -34,6 +34,12 @@ from .hf_api import HfApi
 from .models import (
     CommitInfo,
     DatasetInfo,
+    Discussion,
+    DiscussionComment,
+    DiscussionCommit,
+    DiscussionStatusChange,
+    DiscussionTitleChange,
+    DiscussionWithDetails,
     GitCommitInfo,
     GitRefInfo,
     GitRefs,
@@ -52,6 +58,12 @@ __all__ = [
     "CommitOperationCopy",
     "CommitOperationDelete",
     "DatasetInfo",
+    "Discussion",
+    "DiscussionComment",
+    "DiscussionCommit",
+    "DiscussionStatusChange",
+    "DiscussionTitleChange",
+    "DiscussionWithDetails",
     "EntryNotFoundError",
     "GatedRepoError",
     "GitCommitInfo",
@@ -71,8 +83,12 @@ __all__ = [
     "SpaceInfo",
     "UserLikes",
     "__version__",
+    "change_discussion_status",
+    "comment_discussion",
     "create_branch",
     "create_commit",
+    "create_discussion",
+    "create_pull_request",
     "create_repo",
     "create_tag",
     "dataset_info",
@@ -81,8 +97,12 @@ __all__ = [
     "delete_folder",
     "delete_repo",
     "delete_tag",
+    "edit_discussion_comment",
+    "get_discussion_details",
     "get_full_repo_name",
+    "get_repo_discussions",
     "get_token_permission",
+    "hide_discussion_comment",
     "like",
     "list_files_info",
     "list_liked_repos",
@@ -91,8 +111,10 @@ __all__ = [
     "list_repo_refs",
     "login",
     "logout",
+    "merge_pull_request",
     "model_info",
     "move_repo",
+    "rename_discussion",
     "repo_info",
     "run_as_future",
     "space_info",
@@ -106,8 +128,12 @@ __all__ = [
 # The root functions: bound methods of one default client, created at import time.
 _default_api = HfApi()
 
+change_discussion_status = _default_api.change_discussion_status
+comment_discussion = _default_api.comment_discussion
 create_branch = _default_api.create_branch
 create_commit = _default_api.create_commit
+create_discussion = _default_api.create_discussion
+create_pull_request = _default_api.create_pull_request
 create_repo = _default_api.create_repo
 create_tag = _default_api.create_tag
 dataset_info = _default_api.dataset_info
@@ -116,16 +142,22 @@ delete_file = _default_api.delete_file
 delete_folder = _default_api.delete_folder
 delete_repo = _default_api.delete_repo
 delete_tag = _default_api.delete_tag
+edit_discussion_comment = _default_api.edit_discussion_comment
+get_discussion_details = _default_api.get_discussion_details
 get_full_repo_name = _default_api.get_full_repo_name
+get_repo_discussions = _default_api.get_repo_discussions
 get_token_permission = _default_api.get_token_permission
+hide_discussion_comment = _default_api.hide_discussion_comment
 like = _default_api.like
 list_files_info = _default_api.list_files_info
 list_liked_repos = _default_api.list_liked_repos
 list_repo_commits = _default_api.list_repo_commits
 list_repo_files = _default_api.list_repo_files
 list_repo_refs = _default_api.list_repo_refs
+merge_pull_request = _default_api.merge_pull_request
 model_info = _default_api.model_info
 move_repo = _default_api.move_repo
+rename_discussion = _default_api.rename_discussion
 repo_info = _default_api.repo_info
 run_as_future = _default_api.run_as_future
 space_info = _default_api.space_info

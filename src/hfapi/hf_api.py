@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .api._base import _ApiBase
 from .api.commits import CommitsMixin
+from .api.discussions import DiscussionsMixin
 from .api.files import FilesMixin
 from .api.refs import RefsMixin
 from .api.repos import ReposMixin
@@ -31,6 +32,12 @@ from .models import (
     BlobLfsInfo,
     CommitInfo,
     DatasetInfo,
+    Discussion,
+    DiscussionComment,
+    DiscussionCommit,
+    DiscussionStatusChange,
+    DiscussionTitleChange,
+    DiscussionWithDetails,
     GitCommitInfo,
     GitRefInfo,
     GitRefs,
@@ -51,6 +58,12 @@ __all__ = [
     "CommitOperationCopy",
     "CommitOperationDelete",
     "DatasetInfo",
+    "Discussion",
+    "DiscussionComment",
+    "DiscussionCommit",
+    "DiscussionStatusChange",
+    "DiscussionTitleChange",
+    "DiscussionWithDetails",
     "EntryNotFoundError",
     "GatedRepoError",
     "GitCommitInfo",
@@ -74,6 +87,7 @@ class HfApi(
     FilesMixin,
     RefsMixin,
     CommitsMixin,
+    DiscussionsMixin,
     UsersMixin,
     _ApiBase,
 ):
