@@ -16,14 +16,33 @@ import sys
 import tempfile
 from typing import Any, Iterator, List, Optional, Tuple
 
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("HF_HUB_DISABLE_IMPLICIT_TOKEN", "1")
-
 import pytest
 
 from hfapi.hub import LocalHub
 from hfapi.hub.pytest_plugin import HubUser, new_hub_user
+
+
+def _import_reference_quietly() -> None:
+    # The reference reads these once, at import; set them for that import only, so they do
+    # not leak into the environment of hfapi's own tests running in the same worker.
+    quiet = {
+        "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "HF_HUB_DISABLE_IMPLICIT_TOKEN": "1",
+    }
+    saved = {name: os.environ.get(name) for name in quiet}
+    os.environ.update(quiet)
+    try:
+        import huggingface_hub  # noqa: F401
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+_import_reference_quietly()
 
 #: Small limits so that the reference client paginates and uses multipart uploads.
 LIMITS = {
