@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict
 
 from ..backend import Backend
-from ..backend.lfs import BatchItem
+from ..backend.lfs import MAX_PARTS, BatchItem
 from ..errors import bad_request
 from ..wire import Request, Response, json_response
 
@@ -55,7 +55,7 @@ def upload_part(hub: Backend, req: Request) -> Response:
     """``PUT`` on a part URL: one part of a multipart upload; answers its ``ETag``."""
     ticket = hub.lfs.check_ticket(req.params["ticket"])
     part = req.params["part"]
-    if not (part.isascii() and part.isdigit()):
+    if not (part.isascii() and part.isdigit() and len(part) <= len(str(MAX_PARTS))):
         raise bad_request(f"Invalid part number {part!r}")
     etag = hub.lfs.receive_part(ticket, int(part), req.body)
     return json_response({}, headers={"ETag": etag})
