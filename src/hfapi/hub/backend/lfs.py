@@ -137,11 +137,28 @@ class Lfs:
             ).fetchone()
         return None if row is None else int(row[0])
 
+    def batch_repo(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> Repo:
+        """Return the repo if ``caller`` may ask the batch endpoint about it.
+
+        Anyone with a write token who can see the repo may ask: someone opening a pull
+        request needs the answer "already stored" for the LFS files it reuses. Only
+        those who may write to the repo get upload URLs (see :meth:`batch`).
+
+        Raises:
+            HubError: 401 (anonymous), 401/404 ``RepoNotFound``, 403 (read token).
+        """
+        if caller is None:
+            raise HubError(401, "Invalid credentials: LFS needs a token")
+        repo = self.repos.visible(caller, repo_type, repo_id)
+        if caller.role != "write":
+            raise forbidden("This operation needs a token with the 'write' role")
+        return repo
+
     def uploader_repo(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> Repo:
         """Return the repo if ``caller`` may upload objects to it (or verify them).
 
-        Only those who may write to the repo may: an object linked to a repo counts as
-        its content, so seeing a repo is not enough.
+        An object linked to a repo counts as its content, so seeing a repo is not
+        enough: one must be allowed to write to it.
 
         Raises:
             HubError: 401 (anonymous), 401/404 ``RepoNotFound`` (missing or hidden),
@@ -153,16 +170,18 @@ class Lfs:
 
     # -- batch ------------------------------------------------------------------------------
 
-    def batch(self, repo: Repo, operation: Any, objects: Any) -> List[BatchItem]:
+    def batch(self, caller: Caller, repo: Repo, operation: Any, objects: Any) -> List[BatchItem]:
         """Decide, per object, whether it must be uploaded, and how.
 
         A bad object gets its own error (422, the batch API's validation code) and the
-        others are still answered; a request too big to answer is refused whole.
+        others are still answered; a request too big to answer, or asking to upload
+        to a repo the caller may not write to, is refused whole.
 
         Raises:
             HubError: 400 for an operation other than ``upload`` or a malformed list,
-                413 for more than :data:`MAX_BATCH_OBJECTS` objects or an answer of
-                more than :data:`MAX_BATCH_PARTS` part URLs.
+                403 when an object must be uploaded and ``caller`` may not write to
+                the repo, 413 for more than :data:`MAX_BATCH_OBJECTS` objects or an
+                answer of more than :data:`MAX_BATCH_PARTS` part URLs.
         """
         if operation != "upload":
             raise bad_request("Only the 'upload' operation is supported by the local Hub")
@@ -174,6 +193,8 @@ class Lfs:
             )
         self._maybe_sweep()
         items = [self._batch_item(repo, item) for item in objects]
+        if any(item.ticket for item in items):
+            self.repos.check_write(caller, repo.namespace)
         parts = sum(
             item.ticket.part_count for item in items if item.ticket and item.ticket.chunk_size
         )

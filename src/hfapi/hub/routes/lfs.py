@@ -35,9 +35,10 @@ def _render(req: Request, item: BatchItem, verify_href: str, ttl: int) -> Dict[s
 
 def batch(hub: Backend, req: Request) -> Response:
     """``POST /{prefix}{repo}.git/info/lfs/objects/batch`` (Basic ``access_token:<token>``)."""
-    repo = hub.lfs.uploader_repo(req.caller, req.params["type"], req.params["repo"])
+    repo = hub.lfs.batch_repo(req.caller, req.params["type"], req.params["repo"])
+    assert req.caller is not None  # batch_repo refuses anonymous callers
     body = req.json_object()
-    items = hub.lfs.batch(repo, body.get("operation"), body.get("objects"))
+    items = hub.lfs.batch(req.caller, repo, body.get("operation"), body.get("objects"))
     verify_href = req.url(f"/{repo.web_path}.git/info/lfs/objects/verify")
     ttl = hub.settings.upload_url_ttl
     objects = [_render(req, item, verify_href, ttl) for item in items]
