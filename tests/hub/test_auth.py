@@ -107,3 +107,25 @@ def test_organisation_roles(http: Http, hub: LocalHub) -> None:
 def test_basic_auth_carries_the_token(http: Http, user: HubUser) -> None:
     response = http.session.get(f"{http.hub.url}/api/whoami-v2", auth=("USER", user.token))
     assert response.json()["name"] == user.name
+
+
+@pytest.mark.parametrize(
+    ("role", "token_kind", "shown"),
+    [
+        ("admin", "token", True),
+        ("write", "token", True),
+        ("read", "token", False),
+        ("admin", "read_token", False),
+        ("write", "read_token", False),
+    ],
+)
+def test_org_api_token_only_for_writers(
+    http: Http, hub: LocalHub, user: HubUser, role: str, token_kind: str, shown: bool
+) -> None:
+    org = f"org-{secrets.token_hex(3)}"
+    api_token = hub.add_org(org, {user.name: role})
+    body = http("GET", "/api/whoami-v2", getattr(user, token_kind)).json()
+    (entry,) = body["orgs"]
+    assert (entry["name"], entry["roleInOrg"]) == (org, role)
+    assert entry.get("apiToken") == (api_token if shown else None)
+    assert ("apiToken" in entry) is shown

@@ -105,8 +105,9 @@ def test_parent_commit_check(http: Http, user: HubUser, repo: str) -> None:
 def test_pull_requests(http: Http, user: HubUser, other: HubUser, repo: str) -> None:
     base = head_of(http, repo)
     http.commit(user.token, repo, [add_file("main.txt", b"m")])
-    # Someone without write access may open a PR, with LFS content.
-    http.upload_lfs(other.token, repo, b"weights")
+    # Someone without write access may open a PR, with LFS content already uploaded
+    # (uploading new LFS objects needs write access: tests/hub/test_lfs.py).
+    http.upload_lfs(user.token, repo, b"weights")
     pr = http.commit(other.token, repo, [add_lfs("w.bin", b"weights")], create_pr=True)
     assert pr.json()["pullRequestUrl"] == f"{http.hub.url}/{repo}/discussions/1"
     assert head_of(http, repo, "refs%2Fpr%2F1") == pr.json()["commitOid"]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Dict
 
 import pytest
 import requests
 
 from hfapi.hub import LocalHub
+from hfapi.hub.backend.lfs import MAX_BATCH_OBJECTS, MAX_OBJECT_SIZE, MAX_PARTS
 from hfapi.hub.pytest_plugin import HubUser
 
 from ._helpers import Http, add_lfs
@@ -143,3 +146,157 @@ def test_per_repo_multipart_threshold(http: Http, user: HubUser) -> None:
     oid = http.upload_lfs(user.token, repo, b"0123456789")
     assert http.commit(user.token, repo, [add_lfs("x.bin", b"0123456789")]).ok
     assert oid == hashlib.sha256(b"0123456789").hexdigest()
+
+
+def _start_multipart(http: Http, token: str, repo: str, data: bytes) -> Dict[str, Any]:
+    """Negotiate ``data`` and send all its parts; return the completion href and body."""
+    oid = hashlib.sha256(data).hexdigest()
+    answer = http.batch(token, repo, [{"oid": oid, "size": len(data)}]).json()
+    upload = answer["objects"][0]["actions"]["upload"]
+    header = upload["header"]
+    chunk = int(header["chunk_size"])
+    parts = []
+    for index, key in enumerate(sorted(k for k in header if k.isdigit())):
+        sent = requests.put(header[key], data=data[index * chunk : (index + 1) * chunk])
+        assert sent.status_code == 200, sent.text
+        parts.append({"partNumber": index + 1, "etag": sent.headers["ETag"]})
+    return {"href": upload["href"], "body": {"oid": oid, "parts": parts}}
+
+
+def test_uploads_need_write_access(http: Http, user: HubUser, other: HubUser, repo: str) -> None:
+    stored = b"already in the repo"
+    http.upload_lfs(user.token, repo, stored)
+    new = {"oid": hashlib.sha256(b"new").hexdigest(), "size": 3}
+    known = {"oid": hashlib.sha256(stored).hexdigest(), "size": len(stored)}
+    refused = http.batch(other.token, repo, [known, new])
+    assert refused.status_code == 403
+    assert refused.json()["error"] == refused.headers["X-Error-Message"]
+    assert "rights to write" in refused.json()["error"]
+    # Asking about objects the repo holds is fine (a PR reusing LFS files needs it).
+    reused = http.batch(other.token, repo, [known])
+    assert reused.status_code == 200 and reused.json()["objects"] == [known]
+    basic = base64.b64encode(f"USER:{other.token}".encode()).decode()
+    verify = requests.post(
+        f"{http.hub.url}/{repo}.git/info/lfs/objects/verify",
+        json=known,
+        headers={"Authorization": f"Basic {basic}"},
+    )
+    assert verify.status_code == 403
+    http.create_repo(user.token, "secret", private=True)
+    hidden = http.batch(other.token, f"{user.name}/secret", [new])
+    assert (hidden.status_code, hidden.headers["X-Error-Code"]) == (404, "RepoNotFound")
+
+
+def test_announced_size_is_capped(http: Http, user: HubUser, repo: str) -> None:
+    oid = "1" * 64
+    objects = [{"oid": oid, "size": 10**30}, {"oid": oid, "size": MAX_OBJECT_SIZE + 1}]
+    answer = http.batch(user.token, repo, objects)
+    assert answer.status_code == 200
+    for item in answer.json()["objects"]:
+        assert item["error"]["code"] == 422
+        assert "exceeds the limit" in item["error"]["message"]
+        assert "actions" not in item
+
+
+def test_parts_grow_rather_than_exceed_the_part_limit(http: Http, user: HubUser, repo: str) -> None:
+    answer = http.batch(user.token, repo, [{"oid": "2" * 64, "size": MAX_OBJECT_SIZE}])
+    header = answer.json()["objects"][0]["actions"]["upload"]["header"]
+    parts = [key for key in header if key.isdigit()]
+    assert len(parts) == MAX_PARTS  # chunk 400 would need 125 million parts
+    assert int(header["chunk_size"]) * MAX_PARTS >= MAX_OBJECT_SIZE
+    href = answer.json()["objects"][0]["actions"]["upload"]["href"]
+    assert requests.put(f"{href}/{MAX_PARTS + 1}", data=b"x").status_code == 400
+    huge_number = requests.put(f"{href}/{'9' * 5000}", data=b"x")
+    assert huge_number.status_code == 400
+    assert huge_number.headers["X-Error-Message"].startswith("Invalid part number")
+
+
+def test_batch_requests_are_capped(http: Http, user: HubUser, repo: str) -> None:
+    many = [{"oid": f"{i:064x}", "size": 1} for i in range(MAX_BATCH_OBJECTS + 1)]
+    too_many = http.batch(user.token, repo, many)
+    assert too_many.status_code == 413
+    assert too_many.json() == {"error": too_many.headers["X-Error-Message"]}
+    assert http.batch(user.token, repo, many[:MAX_BATCH_OBJECTS]).status_code == 200
+    # Eleven objects of 10,000 parts each would be a 25 MB answer: refused whole.
+    big = [{"oid": f"{i:064x}", "size": MAX_OBJECT_SIZE} for i in range(11)]
+    too_big = http.batch(user.token, repo, big)
+    assert too_big.status_code == 413 and "upload URLs" in too_big.json()["error"]
+
+
+def test_repeated_completion_succeeds(http: Http, user: HubUser, repo: str) -> None:
+    data = bytes(range(256)) * 5  # 1280 bytes: 4 parts
+    upload = _start_multipart(http, user.token, repo, data)
+    first = requests.post(upload["href"], json=upload["body"])
+    assert first.status_code == 200, first.text
+    again = requests.post(upload["href"], json=upload["body"])  # the first answer was lost
+    assert again.status_code == 200, again.text
+    assert again.headers["Content-Type"] == first.headers["Content-Type"]
+    wrong_oid = requests.post(upload["href"], json={**upload["body"], "oid": "3" * 64})
+    assert wrong_oid.status_code == 400
+    assert http.commit(user.token, repo, [add_lfs("parts.bin", data)]).ok
+    assert http("GET", f"/{repo}/resolve/main/parts.bin").content == data
+
+
+def test_concurrent_completions_both_succeed(http: Http, user: HubUser, repo: str) -> None:
+    data = bytes(range(256)) * 6
+    upload = _start_multipart(http, user.token, repo, data)
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(
+            pool.map(lambda _: requests.post(upload["href"], json=upload["body"]), range(2))
+        )
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert http.commit(user.token, repo, [add_lfs("twice.bin", data)]).ok
+
+
+def test_stale_temp_files_and_uploads_are_swept(
+    http: Http, hub: LocalHub, user: HubUser, repo: str
+) -> None:
+    lfs = hub.backend.lfs
+    earlier = set(os.listdir(lfs.parts_dir)) if os.path.isdir(lfs.parts_dir) else set()
+    data = bytes(range(200)) * 7  # 1400 bytes: 4 parts
+    oid = hashlib.sha256(data).hexdigest()
+    answer = http.batch(user.token, repo, [{"oid": oid, "size": len(data)}]).json()
+    upload = answer["objects"][0]["actions"]["upload"]
+    assert requests.put(upload["header"]["00001"], data=data[:400]).status_code == 200
+    left_over = os.path.join(hub.backend.storage.tmp_dir, "killed-request")
+    with open(left_over, "wb") as handle:
+        handle.write(b"half a blob")
+    (folder,) = set(os.listdir(lfs.parts_dir)) - earlier
+    age = max(hub.settings.lfs_stale_upload_age, hub.settings.upload_url_ttl)
+    assert lfs.sweep(now=time.time() + age - 60) == 0  # not idle long enough
+    assert os.path.exists(left_over) and folder in os.listdir(lfs.parts_dir)
+    assert lfs.sweep(now=time.time() + age + 60) >= 2
+    assert not os.path.exists(left_over) and not os.path.exists(lfs.parts_dir)
+
+
+def test_batch_requests_sweep_now_and_then(
+    http: Http, hub: LocalHub, user: HubUser, repo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lfs = hub.backend.lfs
+    lfs.sweep()
+    left_over = os.path.join(hub.backend.storage.tmp_dir, "abandoned")
+    open(left_over, "wb").close()
+    objects = [{"oid": "4" * 64, "size": 4}]
+    later = time.time() + 2 * max(hub.settings.lfs_stale_upload_age, hub.settings.upload_url_ttl)
+    monkeypatch.setattr(lfs, "clock", lambda: later)
+    assert http.batch(user.token, repo, objects).status_code == 200
+    assert not os.path.exists(left_over)
+    open(left_over, "wb").close()
+    monkeypatch.setattr(lfs, "clock", lambda: later + 1)  # too soon for another sweep
+    assert http.batch(user.token, repo, objects).status_code == 200
+    assert os.path.exists(left_over)
+    os.unlink(left_over)
+
+
+def test_start_up_sweeps_what_a_previous_run_left(tmp_path: Any) -> None:
+    with LocalHub(data_dir=tmp_path):
+        pass
+    stale = tmp_path / "tmp" / "from-a-crash"
+    stale.write_bytes(b"partial")
+    fresh = tmp_path / "tmp" / "just-now"
+    fresh.write_bytes(b"partial")
+    long_ago = time.time() - 3 * 24 * 3600
+    os.utime(stale, (long_ago, long_ago))
+    with LocalHub(data_dir=tmp_path):
+        assert not stale.exists()
+        assert fresh.exists()

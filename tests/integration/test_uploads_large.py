@@ -222,3 +222,32 @@ def test_a_failed_transfer_commits_nothing(
     assert request_log.matching("POST", lambda s: "/commit/" in s.path) == []
     assert hf_api.model_info(repo_id).sha == before
     assert hf_api.list_repo_files(repo_id) == [".gitattributes"]
+
+
+def test_a_lost_completion_answer_is_retried(
+    hf_api: HfApi,
+    repo_id: str,
+    local_hub: LocalHub,
+    monkeypatch: pytest.MonkeyPatch,
+    multipart: None,
+) -> None:
+    data = unique_bytes(1 * MiB + 10)
+    real_send = requests.Session.send
+    lost: List[str] = []
+
+    def send_and_lose_first_completion(
+        session: requests.Session, request: requests.PreparedRequest, **kwargs: object
+    ) -> requests.Response:
+        response = real_send(session, request, **kwargs)
+        path = str(request.url).split("?")[0]
+        if request.method == "POST" and "/_hub/lfs/upload/" in path and not lost:
+            lost.append(path)  # the Hub completed the upload; its answer never arrives
+            response.close()
+            raise requests.ConnectionError("Connection reset by peer")
+        return response
+
+    monkeypatch.setattr(requests.Session, "send", send_and_lose_first_completion)
+    monkeypatch.setattr(hf_api._http, "sleep", lambda seconds: None)
+    hf_api.create_commit(repo_id, [CommitOperationAdd("big.bin", data)], commit_message="big")
+    assert len(lost) == 1
+    assert content(local_hub, repo_id, "big.bin") == data

@@ -32,6 +32,8 @@ class HubSettings:
         commits_page_size: commits per page of a history listing.
         likes_page_size: records per page of a user's likes.
         upload_url_ttl: seconds an LFS upload URL stays valid.
+        lfs_stale_upload_age: seconds after which an idle temp file or multipart upload
+            is abandoned and removed (never less than ``upload_url_ttl``).
     """
 
     lfs_multipart_threshold: int = 64 * MiB
@@ -43,6 +45,7 @@ class HubSettings:
     commits_page_size: int = 50
     likes_page_size: int = 100
     upload_url_ttl: int = 3600
+    lfs_stale_upload_age: int = 24 * 3600
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()

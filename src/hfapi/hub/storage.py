@@ -191,6 +191,23 @@ class Storage:
             os.fsync(handle.fileno())
         handle.close()
 
+    def remove_stale_temp(self, older_than: float, now: float) -> int:
+        """Delete what lies idle in ``tmp/``: the caller decides what idle means.
+
+        A file directly in ``tmp/`` is one piece of work; so is each directory at any
+        depth, and a directory is removed whole once nothing under it changed for
+        ``older_than`` seconds (a live one is searched for idle subdirectories only, so
+        the files of an upload in progress are never picked apart).
+
+        Args:
+            older_than: seconds without modification after which an entry is stale.
+            now: the current time (a parameter, so that tests need not wait).
+
+        Returns:
+            How many entries were removed.
+        """
+        return _sweep(self.tmp_dir, now - older_than, files_too=True)
+
     def adopt(self, kind: str, oid: str, temp_path: str) -> None:
         """Move a finished temp file into place as the content of ``oid``.
 
@@ -286,3 +303,29 @@ class Storage:
             self._db.close()
         if self.temporary:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _sweep(folder: str, cutoff: float, files_too: bool) -> int:
+    removed = 0
+    with contextlib.suppress(FileNotFoundError), os.scandir(folder) as entries:
+        for entry in list(entries):
+            with contextlib.suppress(FileNotFoundError):  # a request finished meanwhile
+                if entry.is_dir(follow_symlinks=False):
+                    if _newest_change(entry.path) < cutoff:
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                        removed += 1
+                    else:
+                        removed += _sweep(entry.path, cutoff, files_too=False)
+                elif files_too and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed
+
+
+def _newest_change(folder: str) -> float:
+    newest = os.stat(folder).st_mtime
+    for parent, _dirs, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(FileNotFoundError):
+                newest = max(newest, os.stat(os.path.join(parent, name)).st_mtime)
+    return newest

@@ -25,7 +25,7 @@ from . import gitobj, timefmt
 from .gitstore import GitStore
 from .identity import Caller, Identity
 from .lfs import OID_RE, Lfs
-from .refs import Refs
+from .refs import UNSAFE_CHARS, Refs
 from .repos import Repo, Repos, commit_author
 
 _PARENT_RE = re.compile(r"^[0-9a-fA-F]{5,40}$")
@@ -56,18 +56,51 @@ class CommitResult:
     pr_num: Optional[int]
 
 
+#: Longest path in a repo and longest component, in UTF-8 bytes (Linux's PATH_MAX and
+#: NAME_MAX: a longer name could not be checked out).
+MAX_PATH_LENGTH = 4096
+MAX_COMPONENT_LENGTH = 255
+#: ``.git`` as file systems may also spell it: any case, trailing dots or spaces
+#: (Windows drops them), or the NTFS short name.
+_GIT_DIR_RE = re.compile(r"^(\.git[. ]*|git~1)$", re.IGNORECASE)
+
+
 def check_path(path: Any) -> str:
-    """Validate a path in the repo.
+    """Validate a path in the repo (git's and the Hub's rules).
+
+    Refused: a non-string or empty path; an empty (leading, trailing or doubled ``/``),
+    ``.`` or ``..`` component; a ``.git`` component in any spelling; control
+    characters (CR, LF, NUL...) and bidi overrides; more than
+    :data:`MAX_COMPONENT_LENGTH` bytes in a component or :data:`MAX_PATH_LENGTH` in all.
+
+    Returns:
+        The path, unchanged.
 
     Raises:
-        HubError: 400 for empty, absolute, ``.``/``..``/``.git`` components or a NUL byte.
+        HubError: 400 naming the rule that was broken.
     """
     if not isinstance(path, str) or not path:
         raise bad_request("Invalid path: it must be a non-empty string")
-    parts = path.split("/")
-    if "\0" in path or any(part in ("", ".", "..", ".git") for part in parts):
-        raise bad_request(f"Invalid path {path!r}")
+    problem = _path_problem(path)
+    if problem:
+        shown = ascii(path if len(path) <= 100 else path[:100] + "...")
+        raise bad_request(f"Invalid path {shown}: {problem}")
     return path
+
+
+def _path_problem(path: str) -> Optional[str]:
+    if UNSAFE_CHARS.search(path):
+        return "control characters and bidi marks are not allowed"
+    if len(path.encode("utf-8", "surrogatepass")) > MAX_PATH_LENGTH:
+        return f"longer than {MAX_PATH_LENGTH} bytes"
+    for part in path.split("/"):
+        if part in ("", ".", ".."):
+            return "empty, '.' and '..' components are not allowed"
+        if _GIT_DIR_RE.match(part):
+            return "'.git' components are not allowed"
+        if len(part.encode("utf-8", "surrogatepass")) > MAX_COMPONENT_LENGTH:
+            return f"a component is longer than {MAX_COMPONENT_LENGTH} bytes"
+    return None
 
 
 class Commits:

@@ -10,6 +10,13 @@ parts of a multipart upload are written in place into one temp file, hashed once
 completion. The object is kept only when its size and SHA-256 are the ones announced,
 and it is then linked to the repo of the ticket. A repo can only commit pointers to
 objects linked to it.
+
+Limits keep one request from exhausting memory or disk: an object may announce at most
+:data:`MAX_OBJECT_SIZE` bytes, one batch request may list :data:`MAX_BATCH_OBJECTS`
+objects and its answer may hold :data:`MAX_BATCH_PARTS` part URLs, and a multipart
+upload never has more than :data:`MAX_PARTS` parts (the part size grows instead).
+Temp files and multipart uploads left idle for ``lfs_stale_upload_age`` seconds are
+swept at start-up and, at most every :data:`SWEEP_INTERVAL` seconds, on batch requests.
 """
 
 from __future__ import annotations
@@ -22,10 +29,11 @@ import os
 import re
 import secrets
 import shutil
+import threading
 import time
-from typing import IO, Any, Dict, List, Optional
+from typing import IO, Any, Callable, Dict, Iterator, List, Optional, Tuple
 
-from ..errors import HubError, bad_request, forbidden
+from ..errors import HubError, bad_request, forbidden, not_found
 from ..settings import HubSettings
 from ..storage import BLOCK_SIZE, Storage
 from .identity import Caller
@@ -33,6 +41,21 @@ from .repos import Repo, Repos
 
 #: An LFS object id: lowercase hex SHA-256.
 OID_RE = re.compile(r"^[0-9a-f]{64}$")
+
+#: Largest object one may announce: the Hub's documented limit per file (50 GB).
+MAX_OBJECT_SIZE = 50 * 1000**3
+#: Most parts of one multipart upload (as S3); bigger objects get bigger parts.
+MAX_PARTS = 10_000
+#: Most objects in one batch request (the reference client sends 256).
+MAX_BATCH_OBJECTS = 1000
+#: Most part URLs in one batch answer (about 25 MB of JSON).
+MAX_BATCH_PARTS = 100_000
+#: Seconds between two sweeps of stale temp files triggered by batch requests.
+SWEEP_INTERVAL = 600
+
+
+def _system_time() -> float:
+    return time.time()  # looked up at each call, so that tests may patch time.time
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,12 +106,24 @@ class BatchItem:
 class Lfs:
     """LFS objects and their upload protocol."""
 
-    def __init__(self, storage: Storage, repos: Repos, settings: HubSettings, secret: str):
+    def __init__(
+        self,
+        storage: Storage,
+        repos: Repos,
+        settings: HubSettings,
+        secret: str,
+        clock: Optional[Callable[[], float]] = None,
+    ):
         self.storage = storage
         self.repos = repos
         self.settings = settings
+        self.clock = clock or _system_time
         self._secret = secret.encode()
         self.parts_dir = os.path.join(storage.tmp_dir, "parts")
+        self._guard = threading.Lock()
+        self._completing: Dict[str, Tuple[threading.Lock, int]] = {}
+        self._last_sweep = 0.0
+        self.sweep()  # whatever a previous run left behind
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -102,11 +137,12 @@ class Lfs:
             ).fetchone()
         return None if row is None else int(row[0])
 
-    def uploader_repo(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> Repo:
-        """Return the repo if ``caller`` may upload objects to it.
+    def batch_repo(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> Repo:
+        """Return the repo if ``caller`` may ask the batch endpoint about it.
 
-        Anyone with a write token who can see the repo may: non-writers need it to open
-        pull requests with LFS files.
+        Anyone with a write token who can see the repo may ask: someone opening a pull
+        request needs the answer "already stored" for the LFS files it reuses. Only
+        those who may write to the repo get upload URLs (see :meth:`batch`).
 
         Raises:
             HubError: 401 (anonymous), 401/404 ``RepoNotFound``, 403 (read token).
@@ -118,37 +154,79 @@ class Lfs:
             raise forbidden("This operation needs a token with the 'write' role")
         return repo
 
-    # -- batch ------------------------------------------------------------------------------
+    def uploader_repo(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> Repo:
+        """Return the repo if ``caller`` may upload objects to it (or verify them).
 
-    def batch(self, repo: Repo, operation: Any, objects: Any) -> List[BatchItem]:
-        """Decide, per object, whether it must be uploaded, and how.
+        An object linked to a repo counts as its content, so seeing a repo is not
+        enough: one must be allowed to write to it.
 
         Raises:
-            HubError: 400 for an operation other than ``upload`` or a malformed list.
+            HubError: 401 (anonymous), 401/404 ``RepoNotFound`` (missing or hidden),
+                403 (read token, or a visible repo the caller may not write to).
+        """
+        if caller is None:
+            raise HubError(401, "Invalid credentials: LFS needs a token")
+        return self.repos.writable(caller, repo_type, repo_id)
+
+    # -- batch ------------------------------------------------------------------------------
+
+    def batch(self, caller: Caller, repo: Repo, operation: Any, objects: Any) -> List[BatchItem]:
+        """Decide, per object, whether it must be uploaded, and how.
+
+        A bad object gets its own error (422, the batch API's validation code) and the
+        others are still answered; a request too big to answer, or asking to upload
+        to a repo the caller may not write to, is refused whole.
+
+        Raises:
+            HubError: 400 for an operation other than ``upload`` or a malformed list,
+                403 when an object must be uploaded and ``caller`` may not write to
+                the repo, 413 for more than :data:`MAX_BATCH_OBJECTS` objects or an
+                answer of more than :data:`MAX_BATCH_PARTS` part URLs.
         """
         if operation != "upload":
             raise bad_request("Only the 'upload' operation is supported by the local Hub")
         if not isinstance(objects, list):
             raise bad_request("'objects' must be a list")
-        threshold = repo.multipart_threshold or self.settings.lfs_multipart_threshold
-        items = []
-        for item in objects:
-            oid = item.get("oid") if isinstance(item, dict) else None
-            size = item.get("size") if isinstance(item, dict) else None
-            if not isinstance(oid, str) or not isinstance(size, int) or isinstance(size, bool):
-                items.append(BatchItem(str(oid), -1, error=(422, "Each object needs oid and size")))
-            elif not OID_RE.match(oid) or size < 0:
-                items.append(BatchItem(oid, size, error=(422, f"Invalid object {oid}/{size}")))
-            elif self.linked_size(repo.pk, oid) == size:
-                items.append(BatchItem(oid, size))
-            else:
-                chunk = self.settings.lfs_chunk_size if size >= threshold else 0
-                items.append(BatchItem(oid, size, ticket=self.issue(repo.pk, oid, size, chunk)))
+        if len(objects) > MAX_BATCH_OBJECTS:
+            raise HubError(
+                413, f"Too many objects in one batch request: at most {MAX_BATCH_OBJECTS}"
+            )
+        self._maybe_sweep()
+        items = [self._batch_item(repo, item) for item in objects]
+        if any(item.ticket for item in items):
+            self.repos.check_write(caller, repo.namespace)
+        parts = sum(
+            item.ticket.part_count for item in items if item.ticket and item.ticket.chunk_size
+        )
+        if parts > MAX_BATCH_PARTS:
+            raise HubError(
+                413,
+                f"This batch would need {parts} upload URLs (at most {MAX_BATCH_PARTS});"
+                " send fewer objects per request",
+            )
         return items
+
+    def _batch_item(self, repo: Repo, item: Any) -> BatchItem:
+        oid = item.get("oid") if isinstance(item, dict) else None
+        size = item.get("size") if isinstance(item, dict) else None
+        if not isinstance(oid, str) or not isinstance(size, int) or isinstance(size, bool):
+            return BatchItem(str(oid), -1, error=(422, "Each object needs oid and size"))
+        if not OID_RE.match(oid) or size < 0:
+            return BatchItem(oid, size, error=(422, "Invalid object id or size"))
+        if size > MAX_OBJECT_SIZE:
+            message = f"Object of {size} bytes exceeds the limit of {MAX_OBJECT_SIZE} bytes"
+            return BatchItem(oid, size, error=(422, message))
+        if self.linked_size(repo.pk, oid) == size:
+            return BatchItem(oid, size)
+        threshold = repo.multipart_threshold or self.settings.lfs_multipart_threshold
+        chunk = 0
+        if size >= threshold:  # parts grow rather than outnumber MAX_PARTS
+            chunk = max(self.settings.lfs_chunk_size, -(-size // MAX_PARTS))
+        return BatchItem(oid, size, ticket=self.issue(repo.pk, oid, size, chunk))
 
     def issue(self, pk: int, oid: str, size: int, chunk_size: int) -> Ticket:
         """Create a signed ticket for uploading one object."""
-        expiry = int(time.time()) + self.settings.upload_url_ttl
+        expiry = int(self.clock()) + self.settings.upload_url_ttl
         payload = f"{pk}.{oid}.{size}.{chunk_size}.{expiry}.{secrets.token_hex(8)}"
         return Ticket(pk, oid, size, chunk_size, f"{payload}.{self._sign(payload)}")
 
@@ -168,7 +246,7 @@ class Lfs:
         ):
             raise forbidden("Invalid upload URL signature")
         pk, oid, size, chunk, expiry, _nonce = fields
-        if int(expiry) < time.time():
+        if int(expiry) < self.clock():
             raise forbidden("This upload URL has expired; ask the batch endpoint for a new one")
         return Ticket(int(pk), oid, int(size), int(chunk), token)
 
@@ -216,6 +294,9 @@ class Lfs:
     def complete(self, ticket: Ticket, body: Any) -> None:
         """Check the parts listed in the completion body, then hash and keep the object.
 
+        Completing again an upload that already succeeded succeeds again (its answer may
+        have been lost), also while the first completion is still hashing.
+
         Raises:
             HubError: 400 for a wrong oid, a missing part or a mismatching ETag, and for
                 a size/SHA-256 mismatch of the assembled object (its parts are kept, so
@@ -223,10 +304,16 @@ class Lfs:
         """
         if not isinstance(body, dict) or body.get("oid") != ticket.oid:
             raise bad_request("The completion body must name the object's oid")
-        parts = body.get("parts")
+        folder = self._part_folder(ticket)
+        with self._one_completion(folder):
+            if self.linked_size(ticket.repo, ticket.oid) == ticket.size:
+                shutil.rmtree(folder, ignore_errors=True)
+                return
+            self._assemble(ticket, folder, body.get("parts"))
+
+    def _assemble(self, ticket: Ticket, folder: str, parts: Any) -> None:
         if not isinstance(parts, list) or len(parts) != ticket.part_count:
             raise bad_request(f"Expected {ticket.part_count} parts in the completion body")
-        folder = self._part_folder(ticket)
         stored = set(os.listdir(folder)) if os.path.isdir(folder) else set()
         for position, part in enumerate(parts, start=1):
             number = part.get("partNumber") if isinstance(part, dict) else None
@@ -237,14 +324,35 @@ class Lfs:
         digest = hashlib.sha256()
         buffer = bytearray(BLOCK_SIZE)
         size = 0
-        with open(path, "rb", buffering=0) as handle:
-            while count := handle.readinto(buffer):
-                digest.update(memoryview(buffer)[:count])
-                size += count
+        try:
+            with open(path, "rb", buffering=0) as handle:
+                while count := handle.readinto(buffer):
+                    digest.update(memoryview(buffer)[:count])
+                    size += count
+        except FileNotFoundError:  # swept as abandoned: the parts must be sent again
+            raise bad_request("Part 1 is missing; send the parts again") from None
         if size != ticket.size or digest.hexdigest() != ticket.oid:
             raise _mismatch(ticket, digest.hexdigest(), size)
         self._keep(ticket, path, digest.hexdigest(), size)
         shutil.rmtree(folder, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def _one_completion(self, folder: str) -> Iterator[None]:
+        # Completions of one upload take turns (a retry waits for the first to finish);
+        # the lock lives only while someone holds or awaits it.
+        with self._guard:
+            lock, users = self._completing.get(folder, (threading.Lock(), 0))
+            self._completing[folder] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, users = self._completing[folder]
+                if users == 1:
+                    del self._completing[folder]
+                else:
+                    self._completing[folder] = (lock, users - 1)
 
     def _part_folder(self, ticket: Ticket) -> str:
         return os.path.join(self.parts_dir, hashlib.sha256(ticket.token.encode()).hexdigest()[:32])
@@ -273,6 +381,29 @@ class Lfs:
             db.execute("INSERT OR IGNORE INTO repo_lfs (repo, oid) VALUES (?, ?)", (pk, oid))
         return oid
 
+    # -- housekeeping -----------------------------------------------------------------------
+
+    def sweep(self, now: Optional[float] = None) -> int:
+        """Remove temp files and multipart uploads idle for ``lfs_stale_upload_age``.
+
+        An upload whose URLs still work is never idle enough: the age used is at least
+        ``upload_url_ttl``.
+
+        Args:
+            now: the current time; defaults to the clock's.
+
+        Returns:
+            How many temp entries were removed.
+        """
+        now = self.clock() if now is None else now
+        self._last_sweep = now
+        age = max(self.settings.lfs_stale_upload_age, self.settings.upload_url_ttl)
+        return self.storage.remove_stale_temp(age, now)
+
+    def _maybe_sweep(self) -> None:
+        if self.clock() - self._last_sweep >= SWEEP_INTERVAL:
+            self.sweep()
+
     def verify(self, repo: Repo, body: Any) -> None:
         """Confirm that an object arrived complete.
 
@@ -282,7 +413,7 @@ class Lfs:
         if not isinstance(body, dict) or not isinstance(body.get("oid"), str):
             raise bad_request("The verify body must carry 'oid' and 'size'")
         if self.linked_size(repo.pk, body["oid"]) != body.get("size"):
-            raise HubError(404, f"LFS object {body['oid']} not found")
+            raise not_found(f"LFS object {body['oid']} not found")
 
     def dump(self) -> List[Dict[str, Any]]:
         """Every stored object with the repos it is linked to."""

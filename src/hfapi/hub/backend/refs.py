@@ -13,28 +13,45 @@ from .gitstore import GitStore
 from .identity import Caller
 from .repos import Repos, commit_author
 
-_BAD_REF_CHARS = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
+#: Characters no name may hold: C0/C1 controls (CR, LF, NUL...), DEL, line and paragraph
+#: separators, and the bidi marks and overrides that make a name display as another.
+UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+#: What git's check-ref-format forbids besides controls: space ~ ^ : ? * [ \\
+_BAD_REF_CHARS = re.compile(r"[ ~^:?*\[\\]")
+#: Longest branch or tag name, in bytes (a file name on most file systems).
+MAX_REF_LENGTH = 255
 
 
 def check_ref_name(name: str, what: str) -> None:
-    """Apply git's ref-name rules (plus: no ``refs/`` prefix) to a branch or tag name.
+    """Apply git's ref-name rules (``git check-ref-format --branch``) to a branch or tag.
+
+    Refused: empty or over :data:`MAX_REF_LENGTH` bytes; ``HEAD``, ``@`` or a leading
+    ``-``; a ``refs/`` prefix (the Hub adds it); a leading or trailing ``/``, ``//`` or
+    ``..``; a component starting with ``.`` or ending with ``.lock``; a trailing
+    ``.``; ``@{``; control characters, bidi overrides and ``space ~ ^ : ? * [ \\``.
 
     Raises:
         HubError: 400 ``Invalid reference for a branch`` (or tag).
     """
+    components = name.split("/")
     if (
         not name
-        or len(name) > 255
-        or name.startswith(("refs/", "/", "."))
-        or name.endswith(("/", ".", ".lock"))
+        or len(name.encode("utf-8", "surrogatepass")) > MAX_REF_LENGTH
+        or name in ("HEAD", "@")
+        or name.startswith(("refs/", "-"))
+        or name.endswith(".")
         or ".." in name
-        or "//" in name
         or "@{" in name
-        or "/." in name
-        or name == "@"
+        or any(not part or part.startswith(".") or part.endswith(".lock") for part in components)
+        or UNSAFE_CHARS.search(name)
         or _BAD_REF_CHARS.search(name)
     ):
-        raise bad_request(f"Invalid reference for a {what}: {name!r}")
+        raise bad_request(f"Invalid reference for a {what}: {_shown(name)}")
+
+
+def _shown(name: str) -> str:
+    # ascii() escapes what a header or a terminal must not see raw; long names are cut.
+    return ascii(name if len(name) <= 100 else name[:100] + "...")
 
 
 def _optional_string(value: Any, name: str) -> Optional[str]:
@@ -204,4 +221,4 @@ class Refs:
         )
 
 
-__all__ = ["Refs", "check_ref_name", "revision_not_found"]
+__all__ = ["UNSAFE_CHARS", "Refs", "check_ref_name", "revision_not_found"]

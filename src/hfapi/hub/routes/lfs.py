@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict
 
 from ..backend import Backend
-from ..backend.lfs import BatchItem
+from ..backend.lfs import MAX_PARTS, BatchItem
 from ..errors import bad_request
 from ..wire import Request, Response, json_response
 
@@ -35,9 +35,10 @@ def _render(req: Request, item: BatchItem, verify_href: str, ttl: int) -> Dict[s
 
 def batch(hub: Backend, req: Request) -> Response:
     """``POST /{prefix}{repo}.git/info/lfs/objects/batch`` (Basic ``access_token:<token>``)."""
-    repo = hub.lfs.uploader_repo(req.caller, req.params["type"], req.params["repo"])
+    repo = hub.lfs.batch_repo(req.caller, req.params["type"], req.params["repo"])
+    assert req.caller is not None  # batch_repo refuses anonymous callers
     body = req.json_object()
-    items = hub.lfs.batch(repo, body.get("operation"), body.get("objects"))
+    items = hub.lfs.batch(req.caller, repo, body.get("operation"), body.get("objects"))
     verify_href = req.url(f"/{repo.web_path}.git/info/lfs/objects/verify")
     ttl = hub.settings.upload_url_ttl
     objects = [_render(req, item, verify_href, ttl) for item in items]
@@ -55,7 +56,7 @@ def upload_part(hub: Backend, req: Request) -> Response:
     """``PUT`` on a part URL: one part of a multipart upload; answers its ``ETag``."""
     ticket = hub.lfs.check_ticket(req.params["ticket"])
     part = req.params["part"]
-    if not (part.isascii() and part.isdigit()):
+    if not (part.isascii() and part.isdigit() and len(part) <= len(str(MAX_PARTS))):
         raise bad_request(f"Invalid part number {part!r}")
     etag = hub.lfs.receive_part(ticket, int(part), req.body)
     return json_response({}, headers={"ETag": etag})
