@@ -127,6 +127,7 @@ ROUTES: List[Route] = [
     Route("GET", "/_hub/state", admin.state, admin=True),
     Route("GET", "/_hub/config", admin.get_config, admin=True),
     Route("PUT", "/_hub/config", admin.set_config, admin=True),
+    Route("POST", "/_hub/{type}/{repo}/access", admin.grant_access, admin=True),
 ]
 
 # Every route is tried with two-segment repo ids first, then with one-segment ids.

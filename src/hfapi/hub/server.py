@@ -385,6 +385,18 @@ class LocalHub:
         contents = {p: v.encode() if isinstance(v, str) else v for p, v in files.items()}
         return self.backend.commit_contents(repo, contents, branch, message)
 
+    def grant_access(self, repo_id: str, user: str, repo_type: str = "model") -> None:
+        """Let ``user`` download the gated repo ``repo_id`` (owners and members always may).
+
+        Raises:
+            KeyError: no such repo.
+            HubError: 404 for an unknown user.
+        """
+        repo = self.backend.repos.find(repo_type, repo_id)
+        if repo is None:
+            raise KeyError(f"No {repo_type} repo {repo_id!r}")
+        self.backend.repos.grant_access(repo, user)
+
     def configure(self, **settings: int) -> None:
         """Change knobs at run time (see :class:`~hfapi.hub.settings.HubSettings`)."""
         self.settings.update(settings)

@@ -11,14 +11,14 @@ import base64
 import json
 import secrets
 import time
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from ..errors import bad_request
 from ..settings import HubSettings
 from ..storage import Storage
 from . import gitobj
 from .commits import Commits, check_path
-from .gitstore import GitStore
+from .gitstore import BlobInfo, GitStore
 from .identity import Caller, Identity, new_token
 from .lfs import Lfs
 from .likes import Likes
@@ -243,6 +243,21 @@ class Backend:
         payload = [json.dumps(line).encode() for line in lines]
         result = self.commits.commit(self.admin, repo.type, repo.repo_id, branch, payload, False)
         return result.oid
+
+    # -- file contents ----------------------------------------------------------------------
+
+    @staticmethod
+    def _content_key(info: BlobInfo) -> Tuple[str, str]:
+        # LFS files are served from the LFS object, others from the git blob.
+        return ("git", info.oid) if info.lfs_oid is None else ("lfs", info.lfs_oid)
+
+    def file_size(self, info: BlobInfo) -> int:
+        """Size of the bytes a download of this file sends (the LFS object for LFS files)."""
+        return self.storage.content_size(*self._content_key(info))
+
+    def read_file(self, info: BlobInfo, start: int, length: int) -> Iterator[bytes]:
+        """The file's bytes ``[start, start + length)``, read lazily in blocks."""
+        return self.storage.read_range(*self._content_key(info), start, length)
 
     # -- dump -------------------------------------------------------------------------------
 

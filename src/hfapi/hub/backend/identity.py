@@ -233,6 +233,14 @@ class Identity:
             return True
         return self.role_in(namespace, str(caller.name)) in ("write", "admin")
 
+    def can_admin(self, caller: Optional[Caller], namespace: str) -> bool:
+        """Whether ``caller`` may change a namespace's repo settings such as gating."""
+        if caller is None or caller.role != "write":
+            return False
+        if caller.is_admin or (caller.kind == "user" and caller.name == namespace):
+            return True
+        return caller.kind == "user" and self.role_in(namespace, str(caller.name)) == "admin"
+
     # -- views ------------------------------------------------------------------------------
 
     def whoami(self, caller: Optional[Caller]) -> Dict[str, Any]:

@@ -7,6 +7,8 @@
 * ``GET /_hub/state``   - dump the whole state as JSON.
 * ``GET``/``PUT /_hub/config`` - read or change the knobs of
   :class:`hfapi.hub.settings.HubSettings` (``{"lfs_chunk_size": 50}``).
+* ``POST /_hub/{type}s/{repo}/access`` - ``{"user": name}``: let a user download a gated
+  repo.
 """
 
 from __future__ import annotations
@@ -49,3 +51,13 @@ def set_config(hub: Backend, req: Request) -> Response:
     except ValueError as error:
         raise bad_request(str(error)) from None
     return json_response(hub.settings.as_dict())
+
+
+def grant_access(hub: Backend, req: Request) -> Response:
+    """Let the user named in the body download the gated repo of the path."""
+    user = req.json_object().get("user")
+    if not isinstance(user, str):
+        raise bad_request("'user' must be a user name")
+    repo = hub.repos.visible(req.caller, req.params["type"], req.params["repo"])
+    hub.repos.grant_access(repo, user)
+    return json_response({"repo": repo.repo_id, "user": user})
