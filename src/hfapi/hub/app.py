@@ -17,6 +17,7 @@ from typing import IO, Iterable, Optional, Tuple
 from . import router
 from .backend import Backend
 from .errors import HubError, forbidden, not_found
+from .routes import files
 from .wire import Headers, Request, Response, json_response
 
 logger = logging.getLogger("hfapi.hub")
@@ -119,17 +120,50 @@ class HubApp:
                 raise HubError(405, f"Method {request.method} not allowed here")
             raise not_found(f"No route for {request.method} {request.raw_path}")
         route, request.params = found
-        if not route.anonymous:
-            token = token_from_authorization(request.headers.get("authorization"))
-            request.caller = self.backend.identity.authenticate(token)
+        refusal = None if route.anonymous else self._authenticate(request, route)
         if route.admin and (request.caller is None or not request.caller.is_admin):
             if request.caller is None:
-                raise HubError(401, "The admin token is required")
+                raise refusal or HubError(401, "The admin token is required")
             raise forbidden("The admin token is required")
-        return route.handler(self.backend, request)
+        if refusal is None:
+            return route.handler(self.backend, request)
+        try:
+            return route.handler(self.backend, request)
+        except HubError as error:
+            # Whatever anonymous callers may not do, the unknown token may not do either,
+            # and the answer names the token as the reason (as the Hub does).
+            if error.status != 401:
+                raise
+            raise refusal from None
+
+    def _authenticate(self, request: Request, route: router.Route) -> Optional[HubError]:
+        """Set ``request.caller`` from the token; for an unknown token, decide its fate.
+
+        Returns:
+            ``None``, or the 401 the unknown token earned: the request then goes on as
+            anonymous (a public read), and any 401 it meets becomes this one.
+
+        Raises:
+            HubError: 401 for an unknown token on anything but a public read, or always
+                with the ``reject_unknown_tokens`` knob.
+        """
+        token = token_from_authorization(request.headers.get("authorization"))
+        try:
+            request.caller = self.backend.identity.authenticate(token)
+        except HubError as error:
+            if self.backend.settings.reject_unknown_tokens or not _is_read(route):
+                raise
+            request.caller = None
+            return error
+        return None
 
     def _repo_exists(self, repo_type: str, repo_id: str) -> bool:
         return self.backend.repos.find(repo_type, repo_id) is not None
+
+
+def _is_read(route: router.Route) -> bool:
+    # Reads: every GET (and HEAD), plus paths-info, a POST only because of its body.
+    return route.method == "GET" or route.handler is files.paths_info
 
 
 def _drop_body(response: Response) -> None:

@@ -28,6 +28,8 @@ from .repos import Repo, Repos, split_repo_id
 __all__ = ["Backend", "Caller", "Repo"]
 
 DEFAULT_USER = "hub-user"
+#: Key of the ``settings`` table holding the knobs changed at run time (JSON).
+_KNOBS_KEY = "knobs"
 
 
 class Backend:
@@ -53,6 +55,7 @@ class Backend:
     ) -> None:
         self.storage = storage
         self.settings = settings
+        settings.detach_store()  # a restarted LocalHub reuses its settings object
         self.default_user = default_user
         admin = admin_token or storage.get_setting("admin_token") or new_token("hf_admin_")
         storage.set_setting("admin_token", admin)
@@ -71,6 +74,18 @@ class Backend:
         self.default_token = self._bootstrap()
         if config:
             self.apply_config(config)
+        settings.attach_store(self._stored_knobs(), self._store_knobs)
+
+    def _stored_knobs(self) -> Dict[str, Any]:
+        raw = self.storage.get_setting(_KNOBS_KEY)
+        try:
+            stored = json.loads(raw) if raw else {}
+        except ValueError:
+            return {}  # an unreadable value is dropped: defaults are always safe
+        return stored if isinstance(stored, dict) else {}
+
+    def _store_knobs(self, knobs: Dict[str, Any]) -> None:
+        self.storage.set_setting(_KNOBS_KEY, json.dumps(knobs, sort_keys=True))
 
     @property
     def admin_token(self) -> str:
