@@ -68,7 +68,7 @@ class HubSettings:
         }
         self._save: Optional[Callable[[Dict[str, Knob]], None]] = None
         self._changed: Dict[str, Knob] = {}
-        self._check({f.name: getattr(self, f.name) for f in dataclasses.fields(self)})
+        self.check({f.name: getattr(self, f.name) for f in dataclasses.fields(self)})
 
     @classmethod
     def kind_of(cls, name: str) -> type:
@@ -83,9 +83,15 @@ class HubSettings:
             raise ValueError(f"Unknown setting {name!r}; known: {known}")
         return bool if field.type in ("bool", bool) else int
 
-    def _check(self, values: Mapping[str, Any]) -> None:
+    @classmethod
+    def check(cls, values: Mapping[str, Any]) -> None:
+        """Check knob names and values without changing anything.
+
+        Raises:
+            ValueError: an unknown name, or a value of the wrong kind.
+        """
         for name, value in values.items():
-            if self.kind_of(name) is bool:
+            if cls.kind_of(name) is bool:
                 if not isinstance(value, bool):
                     raise ValueError(f"Setting {name!r} must be true or false, got {value!r}")
             elif isinstance(value, bool) or not isinstance(value, int) or value <= 0:
@@ -101,7 +107,7 @@ class HubSettings:
             ValueError: an unknown name, or a value of the wrong kind (integers must be
                 positive).
         """
-        self._check(values)
+        self.check(values)
         # Saves take turns under their own lock, so that the storage is never entered
         # while holding the lock that readers of the knobs take.
         with self._save_lock:
@@ -131,7 +137,7 @@ class HubSettings:
         usable: Dict[str, Knob] = {}
         for name, value in stored.items():
             try:
-                self._check({name: value})
+                self.check({name: value})
             except ValueError:
                 continue
             usable[name] = value

@@ -13,11 +13,12 @@ import secrets
 import time
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
-from ..errors import bad_request
+from ..errors import bad_request, conflict
 from ..settings import HubSettings
 from ..storage import Storage
 from . import gitobj
 from .commits import Commits, check_path
+from .config import check_config, config_entry
 from .gitstore import BlobInfo, GitStore
 from .identity import Caller, Identity, new_token
 from .lfs import Lfs
@@ -142,8 +143,7 @@ class Backend:
         Raises:
             HubError: 400 for a malformed config (nothing after the bad entry is applied).
         """
-        if not isinstance(config, Mapping):
-            raise bad_request("The config must be a JSON object")
+        check_config(config)
         try:
             return self._apply_config(config)
         except (KeyError, TypeError, AttributeError) as error:
@@ -152,40 +152,56 @@ class Backend:
     def _apply_config(self, config: Mapping[str, Any]) -> Dict[str, Any]:
         created: Dict[str, Any] = {"users": {}, "orgs": {}}
         if config.get("settings"):
-            try:
-                self.settings.update(config["settings"])
-            except ValueError as error:
-                raise bad_request(str(error)) from None
-        for user in config.get("users", []):
-            name = user["name"]
-            is_new = self.identity.account_kind(name) is None
-            if is_new:
-                self.identity.add_user(name, user.get("fullname"), user.get("email"))
-            # A new user gets one write token unless the config lists some; tokens with a
-            # fixed value are (re)created when missing, random ones only for new users.
-            specs = user.get("tokens", [{"role": "write"}])
-            created["users"][name] = [
-                self._ensure_token(name, spec.get("role", "write"), spec.get("name"), value)
-                for spec in specs
-                if (value := spec.get("token")) or is_new
-            ]
-        for org in config.get("orgs", []):
+            with config_entry("settings"):
+                try:
+                    self.settings.update(config["settings"])
+                except ValueError as error:
+                    raise bad_request(str(error)) from None
+        for index, user in enumerate(config.get("users") or []):
+            with config_entry(f"users[{index}] ({user['name']!r})"):
+                created["users"][user["name"]] = self._apply_user(user)
+        for index, org in enumerate(config.get("orgs") or []):
             name = org["name"]
-            if self.identity.account_kind(name) is None:
-                created["orgs"][name] = self.identity.add_org(
-                    name, org.get("fullname"), None, org.get("apiToken")
-                )
-            for user, role in org.get("members", {}).items():
-                self.identity.set_member(name, user, role)
-        for spec in config.get("repos", []):
-            self.seed_repo(spec)
+            with config_entry(f"orgs[{index}] ({name!r})"):
+                self._check_kind(name, "org")
+                if self.identity.account_kind(name) is None:
+                    created["orgs"][name] = self.identity.add_org(
+                        name, org.get("fullname"), None, org.get("apiToken")
+                    )
+                for user, role in (org.get("members") or {}).items():
+                    self.identity.set_member(name, user, role)
+        for index, spec in enumerate(config.get("repos") or []):
+            with config_entry(f"repos[{index}]"):
+                self.seed_repo(spec)
         return created
+
+    def _apply_user(self, user: Mapping[str, Any]) -> List[str]:
+        name = user["name"]
+        self._check_kind(name, "user")
+        is_new = self.identity.account_kind(name) is None
+        if is_new:
+            self.identity.add_user(name, user.get("fullname"), user.get("email"))
+        # A new user gets one write token unless the config lists some; tokens with a
+        # fixed value are (re)created when missing, random ones only for new users.
+        specs = user.get("tokens", [{"role": "write"}])
+        return [
+            self._ensure_token(name, spec.get("role", "write"), spec.get("name"), value)
+            for spec in specs
+            if (value := spec.get("token")) or is_new
+        ]
+
+    def _check_kind(self, name: str, kind: str) -> None:
+        # An entry may name an existing account of its own kind (re-applying a config).
+        existing = self.identity.account_kind(name)
+        if existing not in (None, kind):
+            raise conflict(f"The name {name!r} is already taken by a {existing}")
 
     def _ensure_token(
         self, owner: str, role: str, display: Optional[str], value: Optional[str]
     ) -> str:
-        if value and self.identity.authenticate_or_none(value) is not None:
-            return value
+        known = self.identity.authenticate_or_none(value) if value else None
+        if known is not None and known.name == owner and known.kind == "user":
+            return str(value)  # applying the same config again
         return self.identity.add_token(owner, role, display, value)
 
     def seed_repo(self, spec: Mapping[str, Any]) -> Repo:
