@@ -90,4 +90,6 @@ def test_token_values_are_unique_across_users_and_orgs(http: Http, hub: LocalHub
     )
     org = {"orgs": [{"name": "tok-org", "apiToken": "hf_shared_value"}]}
     assert http("POST", "/_hub/seed", hub.admin_token, json=org).status_code == 409
+    assert hub.backend.identity.account_kind("tok-b") is None  # the refused seed left nothing
+    assert hub.backend.identity.account_kind("tok-org") is None
     assert http("GET", "/api/whoami-v2", "hf_shared_value").json()["name"] == "tok-a"

@@ -141,11 +141,14 @@ class Backend:
             The tokens created: ``{"users": {name: [tokens]}, "orgs": {name: api token}}``.
 
         Raises:
-            HubError: 400 for a malformed config (nothing after the bad entry is applied).
+            HubError: 400 for a malformed config, 409 for a name or token value another
+                account holds, ...; the message starts with the entry, e.g.
+                ``users[1] ('bob'): ``. Nothing of a refused config is applied.
         """
         check_config(config)
         try:
-            return self._apply_config(config)
+            with self.storage.transaction():  # all or nothing
+                return self._apply_config(config)
         except (KeyError, TypeError, AttributeError) as error:
             raise bad_request(f"Malformed config: {error!r}") from None
 
