@@ -443,7 +443,11 @@ class LocalHub:
         self.backend.repos.grant_access(repo, user)
 
     def configure(self, **settings: int) -> None:
-        """Change knobs at run time (see :class:`~hfapi.hub.settings.HubSettings`)."""
+        """Change knobs (see :class:`~hfapi.hub.settings.HubSettings`).
+
+        Before :meth:`start` they count as start arguments (they win over stored values);
+        while running they are also stored in the data directory for the next start.
+        """
         self.settings.update(settings)
 
     def reset(self) -> None:
