@@ -171,22 +171,7 @@ def test_pure_helpers_import_no_third_party_code(module: str) -> None:
             assert top in stdlib, name
 
 
-_ROUTES = sorted(m for m in HUB if m.startswith("hfapi.hub.routes"))
-_STORAGE_IMPORT_BEING_REMOVED = {"hfapi.hub.routes.files"}
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(strict=True, reason="being routed through the backend"),
-        )
-        if name in _STORAGE_IMPORT_BEING_REMOVED
-        else name
-        for name in _ROUTES
-    ],
-)
+@pytest.mark.parametrize("module", sorted(m for m in HUB if m.startswith("hfapi.hub.routes")))
 def test_routes_reach_storage_only_through_the_backend(module: str) -> None:
     assert "hfapi.hub.storage" not in _hfapi_imports(module, HUB[module])
 

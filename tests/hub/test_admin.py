@@ -137,4 +137,4 @@ def test_command_line(tmp_path: Path) -> None:
     bad = subprocess.run(
         [sys.executable, "-m", "hfapi.hub", "--set", "x=y"], capture_output=True, text=True
     )
-    assert bad.returncode == 2 and "KNOB" in bad.stderr
+    assert bad.returncode == 2 and "Unknown setting" in bad.stderr

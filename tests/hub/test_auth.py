@@ -82,7 +82,7 @@ def test_write_rules(http: Http, user: HubUser, other: HubUser, repo: str) -> No
     assert http.commit(user.read_token, repo, [add_file("a", b"a")]).status_code == 403
     assert http.commit(other.token, repo, [add_file("a", b"a")]).status_code == 403
     assert http("POST", f"/api/models/{repo}/branch/b", other.token, json={}).status_code == 403
-    assert http("GET", f"/api/models/{repo}", "hf_unknown").status_code == 401
+    assert http.commit("hf_unknown", repo, [add_file("a", b"a")]).status_code == 401
     assert http.commit(user.token, repo, [add_file("a", b"a")]).status_code == 200
 
 

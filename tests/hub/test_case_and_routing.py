@@ -6,10 +6,12 @@ import hashlib
 import logging
 import secrets
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from hfapi.hub import LocalHub, router
+from hfapi.hub import storage as storage_module
 from hfapi.hub.backend import Backend
 from hfapi.hub.pytest_plugin import HubUser
 from hfapi.hub.settings import HubSettings
@@ -111,19 +113,29 @@ def test_case_insensitive_index() -> None:
         storage.close()
 
 
-def test_old_data_with_case_variants_still_opens(caplog: pytest.LogCaptureFixture) -> None:
-    storage = Storage()
+def test_old_data_with_case_variants_still_opens(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    # A data directory at schema version 2 (before case-insensitive ids) holding two repos
+    # that differ only by case: the upgrade warns instead of refusing to open it.
+    db = sqlite3.connect(tmp_path / "hub.sqlite3")
+    for statement in (*storage_module._SCHEMA_V1, *storage_module._SCHEMA_V2):
+        db.execute(statement)
+    for name in ("Model", "model"):
+        db.execute(
+            "INSERT INTO repos (type, namespace, name, private, created_at)"
+            " VALUES ('model', 'acme', ?, 0, '')",
+            (name,),
+        )
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+    with caplog.at_level(logging.WARNING, logger="hfapi.hub"):
+        storage = Storage(str(tmp_path))
     try:
-        with storage.transaction() as db:
-            for name in ("Model", "model"):
-                db.execute(
-                    "INSERT INTO repos (type, namespace, name, private, created_at)"
-                    " VALUES ('model', 'acme', ?, 0, '')",
-                    (name,),
-                )
-        with caplog.at_level(logging.WARNING, logger="hfapi.hub"):
-            backend = Backend(storage, HubSettings())
         assert "differing only by case" in caplog.text
+        assert storage.schema_version == storage_module.SCHEMA_VERSION
+        backend = Backend(storage, HubSettings())
         assert backend.repos.find("model", "ACME/MODEL") is not None
     finally:
         storage.close()

@@ -41,3 +41,52 @@ def test_restart_keeps_state(tmp_path: Path) -> None:
         again = http.batch(alice, repo, [{"oid": oid, "size": len(weights)}]).json()
         assert "actions" not in again["objects"][0]
         assert http.commit(alice, repo, [add_file("b.txt", b"B")], parent=head).ok
+
+
+def test_knobs_changed_at_run_time_persist_and_start_arguments_win(tmp_path: Path) -> None:
+    with LocalHub(data_dir=tmp_path, tree_page_size=7) as first:
+        first.configure(commits_page_size=9, reject_unknown_tokens=True)
+        http = Http(first)
+        assert http("PUT", "/_hub/config", first.admin_token, json={"likes_page_size": 3}).ok
+    with LocalHub(data_dir=tmp_path) as second:
+        knobs = second.settings.as_dict()
+        assert (knobs["commits_page_size"], knobs["likes_page_size"]) == (9, 3)
+        assert knobs["reject_unknown_tokens"] is True
+        assert knobs["tree_page_size"] == 1000  # given at start, not stored
+    with LocalHub(data_dir=tmp_path, commits_page_size=4) as third:
+        assert third.settings.commits_page_size == 4  # the start argument wins...
+        assert Http(third)("GET", "/_hub/config", third.admin_token).json()["likes_page_size"] == 3
+    with LocalHub(data_dir=tmp_path) as fourth:
+        assert fourth.settings.commits_page_size == 9  # ...for that run only
+
+
+def test_config_file_settings_win_over_stored_ones(tmp_path: Path) -> None:
+    with LocalHub(data_dir=tmp_path) as first:
+        first.configure(tree_page_size=11, likes_page_size=5)
+    config = {"settings": {"tree_page_size": 2}}
+    with LocalHub(data_dir=tmp_path, config=config) as second:
+        assert (second.settings.tree_page_size, second.settings.likes_page_size) == (2, 5)
+
+
+def test_unusable_stored_knobs_are_dropped(tmp_path: Path) -> None:
+    with LocalHub(data_dir=tmp_path) as first:
+        first.backend.storage.set_setting(
+            "knobs", '{"tree_page_size": 6, "from_the_future": 1, "likes_page_size": -1}'
+        )
+    with LocalHub(data_dir=tmp_path) as second:
+        assert (second.settings.tree_page_size, second.settings.likes_page_size) == (6, 100)
+    with LocalHub(data_dir=tmp_path) as third:
+        third.backend.storage.set_setting("knobs", "not json")
+    with LocalHub(data_dir=tmp_path) as fourth:
+        assert fourth.settings.tree_page_size == 1000
+
+
+def test_restarting_the_same_object_keeps_its_knobs(tmp_path: Path) -> None:
+    hub = LocalHub(data_dir=tmp_path)
+    with hub:
+        hub.configure(tree_page_size=3)
+    with hub:
+        assert hub.settings.tree_page_size == 3
+        hub.configure(tree_page_size=4)  # stored in the new run's storage
+    with LocalHub(data_dir=tmp_path) as other:
+        assert other.settings.tree_page_size == 4

@@ -1,8 +1,12 @@
-"""Command line: ``python -m hfapi.hub`` (or ``hfapi-hub``) runs a local Hub until Ctrl-C.
+"""Command line: ``python -m hfapi.hub`` (or ``hfapi-hub``) runs a local Hub until stopped.
+
+Ctrl-C and SIGTERM both stop it cleanly (a temporary data directory is deleted). Bad
+input (a config file that cannot be read or applied, an unknown knob, a data directory
+written by a newer version) is reported on one line, with exit status 2.
 
 Example::
 
-    $ python -m hfapi.hub --port 8000 --data-dir ./hub-data
+    $ python -m hfapi.hub --port 8000 --data-dir ./hub-data -v
     Local Hub running at http://127.0.0.1:8000
       user:  hub-user
       token: hf_...
@@ -12,22 +16,30 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import signal
 import sys
 import threading
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
+from .backend.config import check_config
+from .errors import HubError
 from .server import LocalHub
+from .settings import HubSettings, Knob
+
+#: Exit status for bad input, as argparse uses for bad arguments.
+USAGE_ERROR = 2
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    """Run a local Hub in the foreground.
+class _Refused(Exception):
+    """A one-line reason not to start, and the exit status to give."""
 
-    Args:
-        argv: command-line arguments (default: ``sys.argv[1:]``).
+    def __init__(self, message: str, status: int = USAGE_ERROR) -> None:
+        super().__init__(message)
+        self.status = status
 
-    Returns:
-        The process exit status.
-    """
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hfapi-hub", description="Run a local, Hub-compatible server on loopback."
     )
@@ -41,42 +53,132 @@ def main(argv: Optional[List[str]] = None) -> int:
         "--set",
         action="append",
         default=[],
-        metavar="KNOB=N",
-        help="set a knob, e.g. --set lfs_chunk_size=1048576 (repeatable)",
+        metavar="KNOB=VALUE",
+        help="set a knob, e.g. --set lfs_chunk_size=1048576 or"
+        " --set reject_unknown_tokens=true (repeatable)",
     )
-    args = parser.parse_args(argv)
-    settings = {}
-    for item in args.set:
+    parser.add_argument(
+        "--log-level",
+        choices=("debug", "info", "warning", "error"),
+        help="log level on stderr; 'info' prints one access-log line per request",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="same as --log-level info")
+    return parser
+
+
+def _knobs(parser: argparse.ArgumentParser, items: List[str]) -> Dict[str, Knob]:
+    knobs: Dict[str, Knob] = {}
+    for item in items:
         name, _, value = item.partition("=")
-        if not value.isdigit():
-            parser.error(f"--set {item!r}: expected KNOB=<positive integer>")
-        settings[name] = int(value)
+        try:
+            kind = HubSettings.kind_of(name)
+        except ValueError as error:
+            parser.error(f"--set {item!r}: {error}")
+        if kind is bool and value.lower() in ("true", "false", "1", "0"):
+            knobs[name] = value.lower() in ("true", "1")
+        elif kind is int and value.isdigit():
+            knobs[name] = int(value)
+        else:
+            expected = "true or false" if kind is bool else "a positive integer"
+            parser.error(f"--set {item!r}: expected KNOB=<{expected}>")
+    return knobs
+
+
+def _read_config(path: str) -> Dict[str, Any]:
+    """Load and check a config file, or refuse with a line naming the file and entry."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            config = json.load(handle)
+    except OSError as error:
+        raise _Refused(f"config file {path}: cannot read it: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise _Refused(f"config file {path}: not UTF-8 text: {error.reason}") from None
+    except json.JSONDecodeError as error:
+        raise _Refused(
+            f"config file {path}: invalid JSON at line {error.lineno}, column {error.colno}:"
+            f" {error.msg}"
+        ) from None
+    try:
+        check_config(config)
+    except HubError as error:
+        raise _Refused(f"config file {path}: {error.message}") from None
+    assert isinstance(config, dict)
+    return config
+
+
+def _start(args: argparse.Namespace, knobs: Dict[str, Knob]) -> LocalHub:
+    config = None if args.config is None else _read_config(args.config)
+    where = f"config file {args.config}: " if args.config else ""
     try:
         hub = LocalHub(
             args.host,
             args.port,
             args.data_dir,
-            args.config,
+            config,
             default_user=args.user,
             admin_token=args.admin_token,
         )
-        hub.configure(**settings)
-        hub.start()
-    except (OSError, ValueError, json.JSONDecodeError) as error:
-        print(f"hfapi-hub: {error}", file=sys.stderr)
-        return 1
+        hub.configure(**knobs)  # before start: given for this run, over stored values
+        return hub.start()
+    except HubError as error:  # the config or --user names something the Hub refuses
+        raise _Refused(where + error.message) from None
+    except ValueError as error:  # a data dir from a newer version, a bad knob
+        raise _Refused(str(error)) from None
+    except OSError as error:  # the address cannot be bound
+        raise _Refused(str(error), 1) from None
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    level = args.log_level or ("info" if args.verbose else None)
+    if level is not None:
+        logging.basicConfig(
+            stream=sys.stderr, level=level.upper(), format="%(asctime)s %(name)s %(message)s"
+        )
+
+
+def _serve_until_stopped(hub: LocalHub) -> None:
+    stop = threading.Event()
+
+    def on_sigterm(signum: int, frame: Any) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        hub.stop()
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run a local Hub in the foreground until Ctrl-C or SIGTERM.
+
+    Args:
+        argv: command-line arguments (default: ``sys.argv[1:]``).
+
+    Returns:
+        The process exit status: 0 after a clean stop, 2 for bad input, 1 when the
+        address cannot be bound.
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    knobs = _knobs(parser, args.set)
+    _configure_logging(args)
+    try:
+        hub = _start(args, knobs)
+    except _Refused as refusal:
+        print(f"hfapi-hub: {refusal}", file=sys.stderr)
+        return refusal.status
+    data_dir = args.data_dir or f"{hub.backend.storage.root} (temporary, deleted on exit)"
     print(f"Local Hub running at {hub.url}")
     print(f"  user:        {hub.default_user}")
     print(f"  token:       {hub.token}")
     print(f"  admin token: {hub.admin_token}")
-    print(f"  data dir:    {args.data_dir or '(temporary, deleted on exit)'}")
+    print(f"  data dir:    {data_dir}")
     print("Press Ctrl-C to stop.", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        hub.stop()
+    _serve_until_stopped(hub)
     return 0
 
 

@@ -12,15 +12,19 @@ import base64
 import binascii
 import logging
 import uuid
-from typing import IO, Iterable, List, Optional, Tuple
+from typing import IO, Callable, Iterable, List, Optional, Tuple
 
 from . import router
 from .backend import Backend, Caller
 from .errors import HubError, forbidden, not_found
 from .faults import RESET_HEADER
+from .routes import files
 from .wire import Headers, Request, Response, json_response
 
 logger = logging.getLogger("hfapi.hub")
+
+#: Who sent a request: the caller (``None``: anonymous), or the 401 an unknown token earned.
+Identity = Tuple[Optional[Caller], Optional[HubError]]
 
 
 def token_from_authorization(value: Optional[str]) -> Optional[str]:
@@ -111,19 +115,36 @@ class HubApp:
         return response
 
     def _dispatch(self, request: Request) -> Response:
-        authenticated: List[Optional[Caller]] = []
+        identified: List[Identity] = []
 
-        def caller() -> Optional[Caller]:
+        def identify() -> Identity:
             # Once per request: when the path reads two ways, the caller decides (see
             # router.match), before the route's own authentication.
-            if not authenticated:
-                token = token_from_authorization(request.headers.get("authorization"))
-                authenticated.append(self.backend.identity.authenticate(token))
-            return authenticated[0]
+            if not identified:
+                identified.append(self._identify(request))
+            return identified[0]
 
         def visible(repo_type: str, repo_id: str) -> bool:
-            return self.backend.repos.find_visible(caller(), repo_type, repo_id) is not None
+            caller = identify()[0]
+            return self.backend.repos.find_visible(caller, repo_type, repo_id) is not None
 
+        route = self._route(request, visible)
+        fault = self.backend.faults.draw(route_class(route))
+        if fault is not None and fault != "reset-after":
+            return self._fault_response(fault)
+        refusal = None if route.anonymous else self._authenticate(request, route, identify())
+        response = self._run(route, request, refusal)
+        if fault == "reset-after":
+            response.headers.append((RESET_HEADER, "after"))
+        return response
+
+    @staticmethod
+    def _route(request: Request, visible: Callable[[str, str], bool]) -> router.Route:
+        """Find the route and set ``request.params``.
+
+        Raises:
+            HubError: 400 for bad percent-encoding, 405 or 404 without a route.
+        """
         try:
             found, path_known = router.match(request.method, request.raw_path, visible)
         except UnicodeDecodeError:
@@ -133,21 +154,54 @@ class HubApp:
                 raise HubError(405, f"Method {request.method} not allowed here")
             raise not_found(f"No route for {request.method} {request.raw_path}")
         route, request.params = found
-        fault = self.backend.faults.draw(route_class(route))
-        if fault is not None and fault != "reset-after":
-            return self._fault_response(fault)
-        if not route.anonymous:
-            request.caller = caller()
+        return route
+
+    def _identify(self, request: Request) -> Identity:
+        """Who the token names, or the 401 an unknown token earned."""
+        token = token_from_authorization(request.headers.get("authorization"))
+        try:
+            return self.backend.identity.authenticate(token), None
+        except HubError as error:
+            return None, error
+
+    def _authenticate(
+        self, request: Request, route: router.Route, identity: Identity
+    ) -> Optional[HubError]:
+        """Set ``request.caller``; refuse what this route may not do without one.
+
+        Returns:
+            ``None``, or the 401 an unknown token earned: the request then goes on as
+            anonymous (a public read), and any 401 it meets becomes this one.
+
+        Raises:
+            HubError: 401 for an unknown token on anything but a public read (always with
+                the ``reject_unknown_tokens`` knob), for an anonymous write or admin call;
+                403 for an admin route without the admin token.
+        """
+        request.caller, refusal = identity
+        if refusal is not None and (
+            self.backend.settings.reject_unknown_tokens or not _is_read(route)
+        ):
+            raise refusal
         if route.write and request.caller is None:
-            raise HubError(401, "You must be authenticated to do this")
+            raise refusal or HubError(401, "You must be authenticated to do this")
         if route.admin and (request.caller is None or not request.caller.is_admin):
             if request.caller is None:
-                raise HubError(401, "The admin token is required")
+                raise refusal or HubError(401, "The admin token is required")
             raise forbidden("The admin token is required")
-        response = route.handler(self.backend, request)
-        if fault == "reset-after":
-            response.headers.append((RESET_HEADER, "after"))
-        return response
+        return refusal
+
+    def _run(self, route: router.Route, request: Request, refusal: Optional[HubError]) -> Response:
+        if refusal is None:
+            return route.handler(self.backend, request)
+        try:
+            return route.handler(self.backend, request)
+        except HubError as error:
+            # Whatever anonymous callers may not do, the unknown token may not do either,
+            # and the answer names the token as the reason (as the Hub does).
+            if error.status != 401:
+                raise
+            raise refusal from None
 
     def _fault_response(self, kind: str) -> Response:
         """The answer standing for an injected fault (see :mod:`hfapi.hub.faults`)."""
@@ -165,6 +219,11 @@ def route_class(route: router.Route) -> str:
     """``module.handler`` of a route, e.g. ``commits.commit``: how fault plans name routes."""
     module = route.handler.__module__.rpartition(".")[2]
     return f"{module}.{route.handler.__name__}"
+
+
+def _is_read(route: router.Route) -> bool:
+    # Reads: every GET (and HEAD), plus paths-info, a POST only because of its body.
+    return route.method == "GET" or route.handler is files.paths_info
 
 
 def _drop_body(response: Response) -> None:

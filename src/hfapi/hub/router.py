@@ -162,6 +162,7 @@ ROUTES: List[Route] = [
     Route("PUT", "/_hub/config", admin.set_config, admin=True),
     Route("GET", "/_hub/faults", admin.get_faults, admin=True),
     Route("PUT", "/_hub/faults", admin.set_faults, admin=True),
+    Route("POST", "/_hub/{type}/{repo}/access", admin.grant_access, admin=True),
 ]
 
 # Every route is tried with two-segment repo ids first, then with one-segment ids.

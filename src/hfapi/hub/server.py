@@ -13,9 +13,11 @@ import io
 import json
 import logging
 import os
+import re
 import socket
 import struct
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO, Any, Dict, Iterable, Mapping, Optional, Set, Tuple, Union
 
@@ -96,18 +98,18 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def _serve(self) -> None:
+        started = time.perf_counter()
         length = self.headers.get("Content-Length") or "0"
         chunked = "chunked" in (self.headers.get("Transfer-Encoding") or "").lower()
         if not (length.isascii() and length.isdigit()):
             self.close_connection = True
-            self._send(error_response(HubError(400, "Invalid Content-Length")))
+            self._respond(error_response(HubError(400, "Invalid Content-Length")), started)
             return
         body = io.BufferedReader(_BodyReader(self.rfile, int(length), chunked), BLOCK_SIZE)
         response = self.server.app.handle(self.command, self.path, self.headers.items(), body)
+        self._respond(response, started)
         if response.header(RESET_HEADER) is not None:
-            self._reset(response)
-            return
-        self._send(response)
+            return  # the connection is being reset: nothing more to read
         try:
             self._drain(body)
         except HubError:
@@ -115,7 +117,26 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve
 
-    def _send(self, response: Response) -> None:
+    def _respond(self, response: Response, started: float) -> None:
+        sent = 0
+        try:
+            if response.header(RESET_HEADER) is not None:
+                self._reset(response)
+            else:
+                sent = self._send(response)
+        finally:
+            if access_logger.isEnabledFor(logging.INFO):
+                access_logger.info(
+                    "%s %s %d %d bytes %.1f ms request_id=%s",
+                    self.command,
+                    _loggable_path(self.path),
+                    response.status,
+                    sent,
+                    (time.perf_counter() - started) * 1000,
+                    response.header("X-Request-Id") or "-",
+                )
+
+    def _send(self, response: Response) -> int:
         self.send_response(response.status)
         for name, value in response.headers:
             self.send_header(name, value)
@@ -125,9 +146,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if isinstance(response.body, bytes):
             self.wfile.write(response.body)
-        else:
-            for block in response.body:
-                self.wfile.write(block)
+            return len(response.body)
+        sent = 0
+        for block in response.body:
+            self.wfile.write(block)
+            sent += len(block)
+        return sent
 
     def _reset(self, response: Response) -> None:
         # An injected fault: drop the connection without a word. Linger 0 makes the close
@@ -149,8 +173,31 @@ class _Handler(BaseHTTPRequestHandler):
             drained += len(block)
         self.close_connection = True
 
+    def log_request(self, code: Any = "-", size: Any = "-") -> None:
+        pass  # replaced by the access log of _respond, which leaves out query strings
+
     def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("%s - %s", self.address_string(), format % args)
+        # Protocol errors quote the raw request line: keep its credentials out.
+        logger.debug("%s - %s", self.address_string(), _redact(format % args))
+
+
+#: One line per request at INFO: method, path (no query), status, bytes, ms, request id.
+access_logger = logging.getLogger("hfapi.hub.access")
+
+# Upload tickets are credentials carried in the path; tokens may be anywhere in a raw line.
+_TICKET = re.compile(r"(/_hub/lfs/upload/)[^/\s?]+")
+_SECRET = re.compile(r"\b(hf_|api_org_)\w+")
+
+
+def _loggable_path(raw: str) -> str:
+    """The request path without its query string and without upload tickets."""
+    return _TICKET.sub(r"\1<ticket>", raw.partition("?")[0])
+
+
+def _redact(text: str) -> str:
+    """``text`` with query strings, upload tickets and token-like words hidden."""
+    text = re.sub(r"\?\S*", "?<query>", text)
+    return _SECRET.sub(r"\1<redacted>", _TICKET.sub(r"\1<ticket>", text))
 
 
 class _Server(ThreadingHTTPServer):
@@ -432,8 +479,24 @@ class LocalHub:
         """The fault plan in force and how many faults of each kind it injected so far."""
         return self.backend.faults.status()
 
+    def grant_access(self, repo_id: str, user: str, repo_type: str = "model") -> None:
+        """Let ``user`` download the gated repo ``repo_id`` (owners and members always may).
+
+        Raises:
+            KeyError: no such repo.
+            HubError: 404 for an unknown user.
+        """
+        repo = self.backend.repos.find(repo_type, repo_id)
+        if repo is None:
+            raise KeyError(f"No {repo_type} repo {repo_id!r}")
+        self.backend.repos.grant_access(repo, user)
+
     def configure(self, **settings: int) -> None:
-        """Change knobs at run time (see :class:`~hfapi.hub.settings.HubSettings`)."""
+        """Change knobs (see :class:`~hfapi.hub.settings.HubSettings`).
+
+        Before :meth:`start` they count as start arguments (they win over stored values);
+        while running they are also stored in the data directory for the next start.
+        """
         self.settings.update(settings)
 
     def reset(self) -> None:

@@ -22,48 +22,99 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import shutil
 import sqlite3
 import tempfile
 import threading
-from typing import IO, BinaryIO, Iterator, Optional, Tuple
+from typing import IO, BinaryIO, Callable, Iterator, Optional, Tuple, Union
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS accounts (
+#: Version 1: the tables as they were before the schema carried a version. A database
+#: with ``user_version`` 0 is either new (no tables) or from that time (all of them);
+#: ``IF NOT EXISTS`` makes the first migration right for both.
+_SCHEMA_V1 = (
+    "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS accounts (
     name TEXT PRIMARY KEY, kind TEXT NOT NULL, fullname TEXT NOT NULL, email TEXT,
-    api_token TEXT, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS members (
-    org TEXT NOT NULL, user TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (org, user));
-CREATE TABLE IF NOT EXISTS tokens (
+    api_token TEXT, created_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS members (
+    org TEXT NOT NULL, user TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (org, user))""",
+    """CREATE TABLE IF NOT EXISTS tokens (
     token TEXT PRIMARY KEY, owner TEXT NOT NULL, role TEXT NOT NULL,
-    display_name TEXT NOT NULL, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS repos (
+    display_name TEXT NOT NULL, created_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS repos (
     id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, namespace TEXT NOT NULL,
     name TEXT NOT NULL, private INTEGER NOT NULL, created_at TEXT NOT NULL,
     sdk TEXT, hardware TEXT, multipart_threshold INTEGER,
-    UNIQUE (type, namespace, name));
-CREATE TABLE IF NOT EXISTS refs (
+    UNIQUE (type, namespace, name))""",
+    """CREATE TABLE IF NOT EXISTS refs (
     repo INTEGER NOT NULL, name TEXT NOT NULL, target TEXT NOT NULL, tag_object TEXT,
-    PRIMARY KEY (repo, name));
-CREATE TABLE IF NOT EXISTS repo_commits (
-    repo INTEGER NOT NULL, oid TEXT NOT NULL, PRIMARY KEY (repo, oid));
-CREATE TABLE IF NOT EXISTS objects (oid TEXT PRIMARY KEY, kind TEXT NOT NULL, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS blobs (
-    oid TEXT PRIMARY KEY, size INTEGER NOT NULL, lfs_oid TEXT, lfs_size INTEGER);
-CREATE TABLE IF NOT EXISTS lfs_objects (oid TEXT PRIMARY KEY, size INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS repo_lfs (
-    repo INTEGER NOT NULL, oid TEXT NOT NULL, PRIMARY KEY (repo, oid));
-CREATE TABLE IF NOT EXISTS likes (
+    PRIMARY KEY (repo, name))""",
+    """CREATE TABLE IF NOT EXISTS repo_commits (
+    repo INTEGER NOT NULL, oid TEXT NOT NULL, PRIMARY KEY (repo, oid))""",
+    "CREATE TABLE IF NOT EXISTS objects (oid TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+    " data BLOB NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS blobs (
+    oid TEXT PRIMARY KEY, size INTEGER NOT NULL, lfs_oid TEXT, lfs_size INTEGER)""",
+    "CREATE TABLE IF NOT EXISTS lfs_objects (oid TEXT PRIMARY KEY, size INTEGER NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS repo_lfs (
+    repo INTEGER NOT NULL, oid TEXT NOT NULL, PRIMARY KEY (repo, oid))""",
+    """CREATE TABLE IF NOT EXISTS likes (
     user TEXT NOT NULL, repo INTEGER NOT NULL, created_at TEXT NOT NULL,
-    PRIMARY KEY (user, repo));
-CREATE TABLE IF NOT EXISTS discussions (
+    PRIMARY KEY (user, repo))""",
+    """CREATE TABLE IF NOT EXISTS discussions (
     repo INTEGER NOT NULL, num INTEGER NOT NULL, is_pr INTEGER NOT NULL,
     status TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL,
     author TEXT NOT NULL, target_branch TEXT, created_at TEXT NOT NULL,
-    PRIMARY KEY (repo, num));
-"""
+    PRIMARY KEY (repo, num))""",
+)
+
+#: Version 2: gated repos (``NULL`` = not gated, else ``auto`` or ``manual``) and the
+#: users granted access to them.
+_SCHEMA_V2 = (
+    "ALTER TABLE repos ADD COLUMN gated TEXT",
+    """CREATE TABLE repo_access (
+    repo INTEGER NOT NULL, user TEXT NOT NULL, PRIMARY KEY (repo, user))""",
+)
+
+
+def _schema_v3(db: sqlite3.Connection) -> None:
+    """Version 3: repo ids unique regardless of case, as the Hub looks them up.
+
+    A data directory written before may hold two repos that differ only by case; the index
+    is then left out with a warning (lookups still work, and new clashes are refused when
+    repos are created or moved), rather than refusing to open the directory.
+    """
+    try:
+        # A failed statement is undone by itself; the step's transaction goes on.
+        db.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS repos_id_nocase ON repos"
+            " (type, namespace COLLATE NOCASE, name COLLATE NOCASE)"
+        )
+    except sqlite3.IntegrityError:
+        logger.warning("Repos differing only by case exist; case-insensitive index not created")
+
+
+#: One step: SQL statements, or a function of the connection for a step that must decide.
+Migration = Union[Tuple[str, ...], Callable[[sqlite3.Connection], None]]
+
+#: The migrations, in order: entry ``i`` takes a database from version ``i`` to ``i + 1``.
+#: Append new steps at the end; never edit a step that has shipped, since data dirs already
+#: went through it.
+MIGRATIONS: Tuple[Migration, ...] = (
+    _SCHEMA_V1,
+    _SCHEMA_V2,
+    _schema_v3,
+)
+
+#: The schema version this code writes and understands.
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaVersionError(ValueError):
+    """The data directory was written by a newer version of the local Hub."""
+
 
 #: Tables emptied by a reset (``settings`` survives: it holds secrets and the default tokens).
 STATE_TABLES = (
@@ -79,7 +130,10 @@ STATE_TABLES = (
     "repo_lfs",
     "likes",
     "discussions",
+    "repo_access",
 )
+
+logger = logging.getLogger("hfapi.hub")
 
 BLOCK_SIZE = 1024 * 1024
 
@@ -112,7 +166,45 @@ class Storage:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(f"PRAGMA synchronous={'FULL' if self.fsync else 'OFF'}")
         self._db.execute("PRAGMA foreign_keys=OFF")
-        self._db.executescript(SCHEMA)
+        try:
+            self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
+
+    # -- schema -----------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        """The ``user_version`` of the database (:data:`SCHEMA_VERSION` once opened)."""
+        with self._lock:
+            return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        """Bring the database to :data:`SCHEMA_VERSION`, one step per transaction.
+
+        Each step and its new version number commit together, so a step that fails (or a
+        process killed during it) leaves the database at the previous version, complete.
+
+        Raises:
+            SchemaVersionError: the database is newer than this code.
+        """
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"The data directory {self.root} has storage schema version {version}, but"
+                f" this hfapi knows versions up to {SCHEMA_VERSION}: upgrade hfapi to open it"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction() as db:
+                step = MIGRATIONS[number]
+                if callable(step):
+                    step(db)
+                else:
+                    for statement in step:
+                        db.execute(statement)
+                # PRAGMA takes no parameters; the value is an int we computed.
+                db.execute(f"PRAGMA user_version = {number + 1}")
 
     # -- metadata -------------------------------------------------------------------------
 
@@ -178,6 +270,29 @@ class Storage:
             FileNotFoundError: the object was never stored.
         """
         return open(self.content_path(kind, oid), "rb")
+
+    def content_size(self, kind: str, oid: str) -> int:
+        """Size in bytes of an object's content file.
+
+        Raises:
+            FileNotFoundError: the object was never stored.
+        """
+        return os.path.getsize(self.content_path(kind, oid))
+
+    def read_range(self, kind: str, oid: str, start: int, length: int) -> Iterator[bytes]:
+        """Yield ``length`` bytes of an object's content from ``start``, in 1 MiB blocks.
+
+        The file is opened on the first ``next()``, so an unsent body never opens it.
+        """
+        with self.open_content(kind, oid) as handle:
+            handle.seek(start)
+            remaining = length
+            while remaining > 0:
+                block = handle.read(min(BLOCK_SIZE, remaining))
+                if not block:
+                    return
+                remaining -= len(block)
+                yield block
 
     def new_temp_file(self) -> Tuple[str, IO[bytes]]:
         """Create a file in the data directory's ``tmp/``; the caller adopts or deletes it."""

@@ -11,15 +11,16 @@ import base64
 import json
 import secrets
 import time
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
-from ..errors import bad_request
+from ..errors import bad_request, conflict
 from ..faults import FaultInjector
 from ..settings import HubSettings
 from ..storage import Storage
 from . import gitobj
 from .commits import Commits, check_path
-from .gitstore import GitStore
+from .config import check_config, config_entry
+from .gitstore import BlobInfo, GitStore
 from .identity import Caller, Identity, new_token
 from .lfs import Lfs
 from .likes import Likes
@@ -29,6 +30,8 @@ from .repos import Repo, Repos, split_repo_id
 __all__ = ["Backend", "Caller", "Repo"]
 
 DEFAULT_USER = "hub-user"
+#: Key of the ``settings`` table holding the knobs changed at run time (JSON).
+_KNOBS_KEY = "knobs"
 
 
 class Backend:
@@ -54,6 +57,7 @@ class Backend:
     ) -> None:
         self.storage = storage
         self.settings = settings
+        settings.detach_store()  # a restarted LocalHub reuses its settings object
         self.default_user = default_user
         admin = admin_token or storage.get_setting("admin_token") or new_token("hf_admin_")
         storage.set_setting("admin_token", admin)
@@ -73,6 +77,18 @@ class Backend:
         self.default_token = self._bootstrap()
         if config:
             self.apply_config(config)
+        settings.attach_store(self._stored_knobs(), self._store_knobs)
+
+    def _stored_knobs(self) -> Dict[str, Any]:
+        raw = self.storage.get_setting(_KNOBS_KEY)
+        try:
+            stored = json.loads(raw) if raw else {}
+        except ValueError:
+            return {}  # an unreadable value is dropped: defaults are always safe
+        return stored if isinstance(stored, dict) else {}
+
+    def _store_knobs(self, knobs: Dict[str, Any]) -> None:
+        self.storage.set_setting(_KNOBS_KEY, json.dumps(knobs, sort_keys=True))
 
     @property
     def admin_token(self) -> str:
@@ -127,52 +143,70 @@ class Backend:
             The tokens created: ``{"users": {name: [tokens]}, "orgs": {name: api token}}``.
 
         Raises:
-            HubError: 400 for a malformed config (nothing after the bad entry is applied).
+            HubError: 400 for a malformed config, 409 for a name or token value another
+                account holds, ...; the message starts with the entry, e.g.
+                ``users[1] ('bob'): ``. Nothing of a refused config is applied.
         """
-        if not isinstance(config, Mapping):
-            raise bad_request("The config must be a JSON object")
+        check_config(config)
         try:
-            return self._apply_config(config)
+            with self.storage.transaction():  # all or nothing
+                return self._apply_config(config)
         except (KeyError, TypeError, AttributeError) as error:
             raise bad_request(f"Malformed config: {error!r}") from None
 
     def _apply_config(self, config: Mapping[str, Any]) -> Dict[str, Any]:
         created: Dict[str, Any] = {"users": {}, "orgs": {}}
         if config.get("settings"):
-            try:
-                self.settings.update(config["settings"])
-            except ValueError as error:
-                raise bad_request(str(error)) from None
-        for user in config.get("users", []):
-            name = user["name"]
-            is_new = self.identity.account_kind(name) is None
-            if is_new:
-                self.identity.add_user(name, user.get("fullname"), user.get("email"))
-            # A new user gets one write token unless the config lists some; tokens with a
-            # fixed value are (re)created when missing, random ones only for new users.
-            specs = user.get("tokens", [{"role": "write"}])
-            created["users"][name] = [
-                self._ensure_token(name, spec.get("role", "write"), spec.get("name"), value)
-                for spec in specs
-                if (value := spec.get("token")) or is_new
-            ]
-        for org in config.get("orgs", []):
+            with config_entry("settings"):
+                try:
+                    self.settings.update(config["settings"])
+                except ValueError as error:
+                    raise bad_request(str(error)) from None
+        for index, user in enumerate(config.get("users") or []):
+            with config_entry(f"users[{index}] ({user['name']!r})"):
+                created["users"][user["name"]] = self._apply_user(user)
+        for index, org in enumerate(config.get("orgs") or []):
             name = org["name"]
-            if self.identity.account_kind(name) is None:
-                created["orgs"][name] = self.identity.add_org(
-                    name, org.get("fullname"), None, org.get("apiToken")
-                )
-            for user, role in org.get("members", {}).items():
-                self.identity.set_member(name, user, role)
-        for spec in config.get("repos", []):
-            self.seed_repo(spec)
+            with config_entry(f"orgs[{index}] ({name!r})"):
+                self._check_kind(name, "org")
+                if self.identity.account_kind(name) is None:
+                    created["orgs"][name] = self.identity.add_org(
+                        name, org.get("fullname"), None, org.get("apiToken")
+                    )
+                for user, role in (org.get("members") or {}).items():
+                    self.identity.set_member(name, user, role)
+        for index, spec in enumerate(config.get("repos") or []):
+            with config_entry(f"repos[{index}]"):
+                self.seed_repo(spec)
         return created
+
+    def _apply_user(self, user: Mapping[str, Any]) -> List[str]:
+        name = user["name"]
+        self._check_kind(name, "user")
+        is_new = self.identity.account_kind(name) is None
+        if is_new:
+            self.identity.add_user(name, user.get("fullname"), user.get("email"))
+        # A new user gets one write token unless the config lists some; tokens with a
+        # fixed value are (re)created when missing, random ones only for new users.
+        specs = user.get("tokens", [{"role": "write"}])
+        return [
+            self._ensure_token(name, spec.get("role", "write"), spec.get("name"), value)
+            for spec in specs
+            if (value := spec.get("token")) or is_new
+        ]
+
+    def _check_kind(self, name: str, kind: str) -> None:
+        # An entry may name an existing account of its own kind (re-applying a config).
+        existing = self.identity.account_kind(name)
+        if existing not in (None, kind):
+            raise conflict(f"The name {name!r} is already taken by a {existing}")
 
     def _ensure_token(
         self, owner: str, role: str, display: Optional[str], value: Optional[str]
     ) -> str:
-        if value and self.identity.authenticate_or_none(value) is not None:
-            return value
+        known = self.identity.authenticate_or_none(value) if value else None
+        if known is not None and known.name == owner and known.kind == "user":
+            return str(value)  # applying the same config again
         return self.identity.add_token(owner, role, display, value)
 
     def seed_repo(self, spec: Mapping[str, Any]) -> Repo:
@@ -245,6 +279,21 @@ class Backend:
         payload = [json.dumps(line).encode() for line in lines]
         result = self.commits.commit(self.admin, repo.type, repo.repo_id, branch, payload, False)
         return result.oid
+
+    # -- file contents ----------------------------------------------------------------------
+
+    @staticmethod
+    def _content_key(info: BlobInfo) -> Tuple[str, str]:
+        # LFS files are served from the LFS object, others from the git blob.
+        return ("git", info.oid) if info.lfs_oid is None else ("lfs", info.lfs_oid)
+
+    def file_size(self, info: BlobInfo) -> int:
+        """Size of the bytes a download of this file sends (the LFS object for LFS files)."""
+        return self.storage.content_size(*self._content_key(info))
+
+    def read_file(self, info: BlobInfo, start: int, length: int) -> Iterator[bytes]:
+        """The file's bytes ``[start, start + length)``, read lazily in blocks."""
+        return self.storage.read_range(*self._content_key(info), start, length)
 
     # -- dump -------------------------------------------------------------------------------
 

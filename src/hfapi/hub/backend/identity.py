@@ -24,8 +24,32 @@ from . import timefmt
 
 TOKEN_ROLES = ("read", "write")
 ORG_ROLES = ("read", "write", "admin")
-_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[\w.-]*[A-Za-z0-9_])?$")
+# Letters, digits, "_", "-" and "."; "-" and "." never at either end. Underscores may:
+# the Hub's own test account is "__DUMMY_TRANSFORMERS_USER__".
+_NAME_RE = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$")
+#: Names the Hub keeps for its own URLs (plus the local Hub's ``/_hub/`` routes), which
+#: would make ``/{name}/...`` ambiguous; compared without case.
+RESERVED_NAMES = frozenset({"api", "datasets", "models", "spaces", "_hub"})
 _ALPHABET = string.ascii_letters
+
+
+def check_account_name(name: object) -> str:
+    """Apply the Hub's rules for user and organisation names.
+
+    Returns:
+        The name, when valid.
+
+    Raises:
+        HubError: 400 naming the broken rule.
+    """
+    if not isinstance(name, str) or not _NAME_RE.match(name) or "--" in name or ".." in name:
+        raise bad_request(
+            f"Invalid account name: {name!r} (use letters, digits, '_', '-' and '.', no '--'"
+            " or '..', not starting or ending with '-' or '.')"
+        )
+    if name.lower() in RESERVED_NAMES:
+        raise bad_request(f"The name {name!r} is reserved by the Hub")
+    return name
 
 
 def new_token(prefix: str = "hf_") -> str:
@@ -87,7 +111,9 @@ class Identity:
             HubError: 400 (invalid name/role, unknown member), 409 (name taken).
         """
         token = api_token or new_token("api_org_")
-        with self.storage.transaction():
+        with self.storage.transaction() as db:
+            if _token_in_use(db, token):
+                raise conflict("This token value is already in use")
             self._create_account(name, "org", fullname, None, token)
             for user, role in (members or {}).items():
                 self.set_member(name, user, role)
@@ -101,8 +127,7 @@ class Identity:
         email: Optional[str],
         api_token: Optional[str],
     ) -> None:
-        if not _NAME_RE.match(name) or "--" in name or ".." in name:
-            raise bad_request(f"Invalid account name: {name!r}")
+        check_account_name(name)
         with self.storage.transaction() as db:
             if db.execute("SELECT 1 FROM accounts WHERE name = ?", (name,)).fetchone():
                 raise conflict(f"The name {name!r} is already taken")
@@ -170,7 +195,7 @@ class Identity:
         with self.storage.transaction() as db:
             if self.account_kind(owner) != "user":
                 raise not_found(f"User {owner!r} not found")
-            if db.execute("SELECT 1 FROM tokens WHERE token = ?", (value,)).fetchone():
+            if _token_in_use(db, value):
                 raise conflict("This token value is already in use")
             db.execute(
                 "INSERT INTO tokens (token, owner, role, display_name, created_at)"
@@ -232,6 +257,14 @@ class Identity:
         if caller.name == namespace:
             return True
         return self.role_in(namespace, str(caller.name)) in ("write", "admin")
+
+    def can_admin(self, caller: Optional[Caller], namespace: str) -> bool:
+        """Whether ``caller`` may change a namespace's repo settings such as gating."""
+        if caller is None or caller.role != "write":
+            return False
+        if caller.is_admin or (caller.kind == "user" and caller.name == namespace):
+            return True
+        return caller.kind == "user" and self.role_in(namespace, str(caller.name)) == "admin"
 
     # -- views ------------------------------------------------------------------------------
 
@@ -299,6 +332,14 @@ class Identity:
                     {"token": t, "owner": o, "role": r, "displayName": d} for t, o, r, d in tokens
                 ],
             }
+
+
+def _token_in_use(db: Any, value: str) -> bool:
+    # One value, one caller: user tokens and organisation tokens share a space.
+    return bool(
+        db.execute("SELECT 1 FROM tokens WHERE token = ?", (value,)).fetchone()
+        or db.execute("SELECT 1 FROM accounts WHERE api_token = ?", (value,)).fetchone()
+    )
 
 
 def _account_id(name: str) -> str:

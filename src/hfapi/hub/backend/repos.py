@@ -15,12 +15,19 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-import sqlite3
 import time
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from ... import constants
-from ..errors import HubError, bad_request, conflict, forbidden, repo_not_found, revision_not_found
+from ..errors import (
+    HubError,
+    bad_request,
+    conflict,
+    forbidden,
+    not_found,
+    repo_not_found,
+    revision_not_found,
+)
 from ..storage import Storage
 from . import gitobj, timefmt
 from .gitstore import GitStore
@@ -54,6 +61,8 @@ class Repo:
         sdk: Space SDK (spaces only).
         hardware: requested Space hardware (spaces only).
         multipart_threshold: per-repo LFS multipart threshold (``lfsmultipartthresh``).
+        gated: ``None`` for a repo anyone may download, else the gating mode (``auto``
+            or ``manual``).
     """
 
     pk: int
@@ -65,6 +74,7 @@ class Repo:
     sdk: Optional[str]
     hardware: Optional[str]
     multipart_threshold: Optional[int]
+    gated: Optional[str] = None
 
     @property
     def repo_id(self) -> str:
@@ -109,7 +119,12 @@ def check_repo_name(name: str) -> None:
         )
 
 
-_COLUMNS = "id, type, namespace, name, private, created_at, sdk, hardware, multipart_threshold"
+_COLUMNS = (
+    "id, type, namespace, name, private, created_at, sdk, hardware, multipart_threshold, gated"
+)
+
+#: The gating modes of the Hub's settings endpoint (``false`` turns gating off).
+GATED_MODES = ("auto", "manual")
 
 #: Admin-made commits (the admin token has no user name) are signed with this identity.
 ADMIN_AUTHOR = ("admin", "admin@localhost")
@@ -122,25 +137,11 @@ def commit_author(caller: Optional[Caller]) -> Tuple[str, str]:
     return caller.name, f"{caller.name}@users.noreply.huggingface.co"
 
 
-def _migrate_case_insensitive_names(conn: sqlite3.Connection) -> None:
-    """Make ``(type, namespace, name)`` unique regardless of case (idempotent).
-
-    A data directory written before ids were case-insensitive may hold two repos that
-    differ only by case; the index is then skipped with a warning (lookups still work,
-    and new clashes are refused by :meth:`Repos.create` and :meth:`Repos.move`).
-    """
-    try:
-        conn.execute(
-            "CREATE UNIQUE INDEX IF NOT EXISTS repos_id_nocase ON repos"
-            " (type, namespace COLLATE NOCASE, name COLLATE NOCASE)"
-        )
-    except sqlite3.IntegrityError:
-        logger.warning("Repos differing only by case exist; case-insensitive index not created")
-
-
 def _repo_from_row(row: Any) -> Repo:
-    pk, kind, namespace, name, private, created, sdk, hardware, threshold = row
-    return Repo(int(pk), kind, namespace, name, bool(private), created, sdk, hardware, threshold)
+    pk, kind, namespace, name, private, created, sdk, hardware, threshold, gated = row
+    return Repo(
+        int(pk), kind, namespace, name, bool(private), created, sdk, hardware, threshold, gated
+    )
 
 
 class Repos:
@@ -150,8 +151,6 @@ class Repos:
         self.storage = storage
         self.identity = identity
         self.git = git
-        with storage.transaction() as db:
-            _migrate_case_insensitive_names(db)
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -309,7 +308,14 @@ class Repos:
         """
         repo = self.writable(caller, repo_type, repo_id)
         with self.storage.transaction() as db:
-            for table in ("refs", "repo_commits", "repo_lfs", "likes", "discussions"):
+            for table in (
+                "refs",
+                "repo_commits",
+                "repo_lfs",
+                "likes",
+                "discussions",
+                "repo_access",
+            ):
                 db.execute(f"DELETE FROM {table} WHERE repo = ?", (repo.pk,))
             db.execute("DELETE FROM repos WHERE id = ?", (repo.pk,))
 
@@ -355,6 +361,77 @@ class Repos:
         with self.storage.transaction() as db:
             db.execute("UPDATE repos SET private = ? WHERE id = ?", (int(private), repo.pk))
         return dataclasses.replace(repo, private=private)
+
+    # -- gating -----------------------------------------------------------------------------
+
+    def set_gated(
+        self, caller: Optional[Caller], repo_type: str, repo_id: str, gated: Optional[str]
+    ) -> Repo:
+        """Gate a repo (``auto``/``manual``) or open it again (``None``); admins only.
+
+        Raises:
+            HubError: 400 (unknown mode), 401/404, 403 (not an admin of the namespace).
+        """
+        if gated is not None and gated not in GATED_MODES:
+            raise bad_request(f"Invalid gated mode {gated!r}; expected 'auto', 'manual' or false")
+        repo = self.writable(caller, repo_type, repo_id)
+        if not self.identity.can_admin(caller, repo.namespace):
+            raise forbidden(f"Only admins of {repo.namespace!r} may change gating")
+        with self.storage.transaction() as db:
+            db.execute("UPDATE repos SET gated = ? WHERE id = ?", (gated, repo.pk))
+        return dataclasses.replace(repo, gated=gated)
+
+    def update_settings(
+        self,
+        caller: Optional[Caller],
+        repo_type: str,
+        repo_id: str,
+        private: Optional[bool] = None,
+        gated: Union[str, bool, None] = None,
+    ) -> Repo:
+        """Apply a settings change (visibility and/or gating) all at once or not at all.
+
+        Args:
+            private: the new visibility, or ``None`` to keep it.
+            gated: ``auto``/``manual`` to gate, ``False`` to open, ``None`` to keep.
+
+        Raises:
+            HubError: 400 (bad gated value), 401/404, 403.
+        """
+        if gated is not None and gated is not False and gated not in GATED_MODES:
+            raise bad_request(f"Invalid gated mode {gated!r}; expected 'auto', 'manual' or false")
+        with self.storage.transaction():
+            repo = self.writable(caller, repo_type, repo_id)
+            if gated is not None:
+                repo = self.set_gated(caller, repo_type, repo_id, gated or None)
+            if private is not None:
+                repo = self.set_private(caller, repo_type, repo_id, private)
+        return repo
+
+    def grant_access(self, repo: Repo, user: str) -> None:
+        """Let ``user`` download a gated repo (kept if gating is turned off and on again).
+
+        Raises:
+            HubError: 404 for an unknown user.
+        """
+        if self.identity.account_kind(user) != "user":
+            raise not_found(f"User {user!r} not found")
+        with self.storage.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO repo_access (repo, user) VALUES (?, ?)", (repo.pk, user)
+            )
+
+    def may_download(self, caller: Optional[Caller], repo: Repo) -> bool:
+        """Whether ``caller`` may download files of ``repo`` (always, unless gated)."""
+        if repo.gated is None or self.identity.can_read(caller, repo.namespace, True):
+            return True  # can_read(private=True): owner, org member or admin
+        if caller is None or caller.kind != "user":
+            return False
+        with self.storage.transaction() as db:
+            row = db.execute(
+                "SELECT 1 FROM repo_access WHERE repo = ? AND user = ?", (repo.pk, caller.name)
+            ).fetchone()
+        return row is not None
 
     # -- commits and revisions --------------------------------------------------------------
 

@@ -9,6 +9,8 @@
   :class:`hfapi.hub.settings.HubSettings` (``{"lfs_chunk_size": 50}``).
 * ``GET``/``PUT /_hub/faults`` - read or replace the fault plan of
   :class:`hfapi.hub.faults.FaultPlan` (``{"rate": 0.2, "seed": 1}``; ``{}`` turns faults off).
+* ``POST /_hub/{type}s/{repo}/access`` - ``{"user": name}``: let a user download a gated
+  repo.
 """
 
 from __future__ import annotations
@@ -67,3 +69,13 @@ def set_faults(hub: Backend, req: Request) -> Response:
         raise bad_request(str(error)) from None
     hub.faults.set_plan(plan)
     return json_response(hub.faults.status())
+
+
+def grant_access(hub: Backend, req: Request) -> Response:
+    """Let the user named in the body download the gated repo of the path."""
+    user = req.json_object().get("user")
+    if not isinstance(user, str):
+        raise bad_request("'user' must be a user name")
+    repo = hub.repos.visible(req.caller, req.params["type"], req.params["repo"])
+    hub.repos.grant_access(repo, user)
+    return json_response({"repo": repo.repo_id, "user": user})

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import mimetypes
-import os
 import re
-from typing import Any, Iterator, List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 from urllib.parse import parse_qs
 
 from ..backend import Backend
 from ..backend.repos import Repo
 from ..backend.timefmt import format_epoch
 from ..errors import HubError, bad_request, entry_not_found
-from ..storage import BLOCK_SIZE
 from ..wire import Request, Response, json_response, paginate
-from ._common import file_entry, folder_entry, revision, visible_repo
+from ._common import file_entry, folder_entry, revision, visible_repo, web_url
 
 Listed = Tuple[str, str, str]  # (path, "file" | "directory", oid)
 
@@ -109,24 +107,6 @@ def paths_info(hub: Backend, req: Request) -> Response:
     return json_response(_entries(hub, repo, commit, listed, expand))
 
 
-class FileBody:
-    """A byte range of a stored file; the file is opened only when the body is sent."""
-
-    def __init__(self, path: str, start: int, length: int) -> None:
-        self.path, self.start, self.length = path, start, length
-
-    def __iter__(self) -> Iterator[bytes]:
-        with open(self.path, "rb") as handle:
-            handle.seek(self.start)
-            remaining = self.length
-            while remaining > 0:
-                block = handle.read(min(BLOCK_SIZE, remaining))
-                if not block:
-                    break
-                remaining -= len(block)
-                yield block
-
-
 def _byte_range(header: Optional[str], size: int) -> Optional[Tuple[int, int]]:
     # One range only ("bytes=a-b", "bytes=a-", "bytes=-n"); anything else means whole file.
     match = re.fullmatch(r"\s*bytes=(\d*)-(\d*)\s*", header or "")
@@ -150,6 +130,7 @@ def resolve(hub: Backend, req: Request) -> Response:
     ``Range`` is honoured with 206.
     """
     repo = visible_repo(hub, req)
+    _check_gate(hub, req, repo)
     commit = hub.repos.resolve(repo, revision(req)).commit
     path = req.params["path"]
     oid = hub.git.snapshot(commit).files.get(path)
@@ -157,14 +138,10 @@ def resolve(hub: Backend, req: Request) -> Response:
         raise entry_not_found(f"Entry {path!r} not found at this revision")
     info = hub.git.blob_infos([oid])[oid]
     headers = [("X-Repo-Commit", commit), ("Accept-Ranges", "bytes")]
+    etag = oid if info.lfs_oid is None else info.lfs_oid
     if info.lfs_oid is not None:
-        location = hub.storage.content_path("lfs", info.lfs_oid)
-        etag = info.lfs_oid
         headers += [("X-Linked-Etag", f'"{etag}"'), ("X-Linked-Size", str(info.size))]
-    else:
-        location = hub.storage.content_path("git", oid)
-        etag = oid
-    size = os.path.getsize(location)
+    size = hub.file_size(info)
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     headers += [("ETag", f'"{etag}"'), ("Content-Type", content_type)]
     wanted = _byte_range(req.headers.get("range"), size)
@@ -173,4 +150,15 @@ def resolve(hub: Backend, req: Request) -> Response:
         status, start, length = 206, wanted[0], wanted[1] - wanted[0] + 1
         headers.append(("Content-Range", f"bytes {wanted[0]}-{wanted[1]}/{size}"))
     headers.append(("Content-Length", str(length)))
-    return Response(status, headers, FileBody(location, start, length))
+    return Response(status, headers, hub.read_file(info, start, length))
+
+
+def _check_gate(hub: Backend, req: Request, repo: Repo) -> None:
+    # The Hub's refusal for a gated repo, with the web page where access is requested.
+    if not hub.repos.may_download(req.caller, repo):
+        raise HubError(
+            403,
+            f"Access to {repo.type} {repo.repo_id} is restricted and you are not in the"
+            f" authorized list. Visit {web_url(req, repo)} to ask for access.",
+            code="GatedRepo",
+        )

@@ -92,14 +92,23 @@ def move(hub: Backend, req: Request) -> Response:
 
 
 def settings(hub: Backend, req: Request) -> Response:
-    """``PUT /api/{type}s/{repo}/settings``: change ``private``; answers the settings."""
+    """``PUT /api/{type}s/{repo}/settings``: change ``private`` and/or ``gated``.
+
+    ``gated`` is ``"auto"``, ``"manual"`` or ``false``; only admins of the namespace may
+    change it. Answers the settings.
+    """
     body = req.json_object()
     # Rights on the repo are checked before the body's fields are read.
     repo = hub.repos.writable(req.caller, req.params["type"], req.params["repo"])
-    private = flag_in(body, "private")
-    if private is not None:
-        repo = hub.repos.set_private(req.caller, repo.type, repo.repo_id, private)
-    return json_response({"private": repo.private, "gated": False, "discussionsDisabled": False})
+    gated = body.get("gated")
+    if not (gated is None or isinstance(gated, (str, bool))):
+        raise bad_request("'gated' must be 'auto', 'manual' or false")
+    repo = hub.repos.update_settings(
+        req.caller, repo.type, repo.repo_id, flag_in(body, "private"), gated
+    )
+    return json_response(
+        {"private": repo.private, "gated": repo.gated or False, "discussionsDisabled": False}
+    )
 
 
 def _id(repo: Repo) -> str:
@@ -135,7 +144,7 @@ def info(hub: Backend, req: Request) -> Response:
         sha=commit_id,
         lastModified=format_epoch(commit.timestamp),
         private=repo.private,
-        gated=False,
+        gated=repo.gated or False,
         disabled=False,
         downloads=0,
         likes=hub.likes.count(repo),
