@@ -12,7 +12,7 @@ import re
 from typing import Any, Dict, Iterable, List, Optional, Sequence, cast
 
 from .. import constants
-from .._validators import quote
+from .._validators import INVALID_REPO_TYPE, quote
 from ..commit.lfs import lfs_batch_url, request_lfs_uploads, upload_lfs_files
 from ..commit.operations import (
     CommitOperation,
@@ -34,7 +34,6 @@ from ..models.git import CommitInfo
 from ._base import _ApiBase
 
 _COMMIT_OID_RE = re.compile(r"[A-Fa-f0-9]{5,40}")
-INVALID_REPO_TYPE = f"Invalid repo type, must be one of {constants.REPO_TYPES}"
 _REPO_MUST_EXIST = (
     "\nNote: a commit needs an existing repository. If it does not exist yet, create it"
     " first with `create_repo`."

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import io
 import os
+import stat
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from typing import (
 )
 
 from .._progress import tqdm
+from .._validators import normalize_repo_path
 
 __all__ = [
     "CommitOperation",
@@ -53,9 +55,10 @@ HASH_PROGRESS_THRESHOLD = 10 * 1024 * 1024
 def normalize_path_in_repo(path_in_repo: str) -> str:
     """Clean a path given for a commit operation, or refuse it.
 
-    One leading ``/`` and one leading ``./`` are removed; ``.``, ``..``, ``../x`` and any
-    ``.git`` component are refused. Nothing else is changed (no backslash conversion,
-    no collapsing of ``a/../b``, trailing ``/`` kept): the Hub decides about the rest.
+    One leading ``/`` and then one leading ``./`` are removed (as the reference client
+    does); the result must be a plain relative path: not empty, no NUL, no ``.``,
+    ``..``, ``.git`` or empty component. A trailing ``/`` is kept (a folder to delete).
+    The rule itself is :func:`hfapi._validators.normalize_repo_path`.
 
     Args:
         path_in_repo: the path as the caller wrote it.
@@ -64,26 +67,15 @@ def normalize_path_in_repo(path_in_repo: str) -> str:
         The normalised path.
 
     Raises:
-        ValueError: the path escapes the repository or touches a ``.git`` folder.
+        TypeError: not a string.
+        ValueError: the path escapes the repository, touches a ``.git`` folder, or is
+            not a plain relative path.
 
     Example:
         >>> normalize_path_in_repo("/./weights.bin")
         'weights.bin'
     """
-    if path_in_repo.startswith("/"):
-        path_in_repo = path_in_repo[1:]
-    # The ``..`` check runs before ``./`` is stripped: ``./../a`` is accepted as ``../a``,
-    # exactly as the reference client does.
-    if path_in_repo in (".", "..") or path_in_repo.startswith("../"):
-        raise ValueError(f"Invalid `path_in_repo` in CommitOperation: '{path_in_repo}'")
-    if path_in_repo.startswith("./"):
-        path_in_repo = path_in_repo[2:]
-    if ".git" in path_in_repo.split("/"):
-        raise ValueError(
-            "Invalid `path_in_repo` in CommitOperation: files under a '.git/' folder cannot"
-            f" be updated (path: '{path_in_repo}')."
-        )
-    return path_in_repo
+    return normalize_repo_path(path_in_repo)
 
 
 @dataclass
@@ -201,6 +193,7 @@ class CommitOperationAdd:
 
     def __post_init__(self) -> None:
         self.path_in_repo = normalize_path_in_repo(self.path_in_repo)
+        self._check_path()
         source = self.path_or_fileobj
         if isinstance(source, Path):
             source = self.path_or_fileobj = str(source)
@@ -218,12 +211,21 @@ class CommitOperationAdd:
                 raise ValueError(
                     "path_or_fileobj is a file-like object but does not implement seek() and tell()"
                 ) from exc
+            _check_regular_stream(source)
             self.upload_info = UploadInfo.from_fileobj(source)
         else:
             raise ValueError(
                 "path_or_fileobj must be a path to a local file (str or Path), bytes, or a"
                 " binary file object (io.BufferedIOBase). If you passed a file object, make"
                 " sure it was opened in binary mode ('rb')."
+            )
+
+    def _check_path(self) -> None:
+        # A trailing "/" only makes sense for a folder to delete.
+        if self.path_in_repo.endswith("/"):
+            raise ValueError(
+                f"Invalid `path_in_repo` in CommitOperation: '{self.path_in_repo}' ends with"
+                " '/', it must name a file."
             )
 
     @contextmanager
@@ -333,6 +335,20 @@ class _ProgressFile:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._handle, name)
+
+
+def _check_regular_stream(stream: BinaryIO) -> None:
+    """Refuse a stream over a device, pipe or socket (``/dev/zero`` never ends)."""
+    try:
+        mode = os.fstat(stream.fileno()).st_mode
+    except (OSError, AttributeError, ValueError):
+        return  # an in-memory stream: it has an end
+    if not stat.S_ISREG(mode):
+        name = getattr(stream, "name", repr(stream))
+        raise ValueError(
+            f"path_or_fileobj {name!r} is not a regular file (a device, pipe or socket"
+            " cannot be hashed and uploaded)."
+        )
 
 
 def expanded_path(path: str) -> str:
