@@ -38,6 +38,7 @@ __all__ = [
     "CommitOperationAdd",
     "CommitOperationCopy",
     "CommitOperationDelete",
+    "SourceChangedError",
     "UploadInfo",
     "expanded_path",
     "normalize_path_in_repo",
@@ -50,6 +51,13 @@ READ_CHUNK_SIZE = 4 * 1024 * 1024
 SAMPLE_SIZE = 512
 #: Files larger than this show a progress bar while being hashed.
 HASH_PROGRESS_THRESHOLD = 10 * 1024 * 1024
+
+
+class SourceChangedError(OSError):
+    """A local source no longer is what was hashed (size or modification time changed).
+
+    Raised at once, never retried: sending it again cannot help.
+    """
 
 
 def normalize_path_in_repo(path_in_repo: str) -> str:
@@ -201,6 +209,8 @@ class CommitOperationAdd:
             local = expanded_path(source)
             if not os.path.isfile(local):
                 raise ValueError(f"Provided path: '{local}' is not a file on the local file system")
+            # Taken before hashing: a change during the hash is caught at upload time too.
+            self._hashed_mtime_ns: Optional[int] = os.stat(local).st_mtime_ns
             self.upload_info = UploadInfo.from_path(local)
         elif isinstance(source, bytes):
             self.upload_info = UploadInfo.from_bytes(source)
@@ -228,6 +238,46 @@ class CommitOperationAdd:
                 " '/', it must name a file."
             )
 
+    def open_source(self) -> BinaryIO:
+        """Open a local-file source afresh, checking it is still what was hashed.
+
+        Returns:
+            The file, open for binary reading (the caller closes it).
+
+        Raises:
+            SourceChangedError: its size or modification time changed since hashing.
+            TypeError: the source is not a local file.
+        """
+        source = self.path_or_fileobj
+        if not isinstance(source, str):
+            raise TypeError("open_source() is for local-file sources only.")
+        local = expanded_path(source)
+        handle = open(local, "rb")  # noqa: SIM115 (returned open to the caller)
+        try:
+            status = os.fstat(handle.fileno())
+            expected = self.upload_info.size
+            if status.st_size != expected or status.st_mtime_ns != getattr(
+                self, "_hashed_mtime_ns", status.st_mtime_ns
+            ):
+                raise self.changed_error(f"{expected} bytes expected, {status.st_size} found")
+        except BaseException:
+            handle.close()
+            raise
+        return handle
+
+    def changed_error(self, detail: str) -> SourceChangedError:
+        """The error for a source that is not what was hashed (``detail`` says how)."""
+        source = self.path_or_fileobj
+        where = (
+            f"'{expanded_path(source)}' (for '{self.path_in_repo}')"
+            if isinstance(source, str)
+            else f"'{self.path_in_repo}'"
+        )
+        return SourceChangedError(
+            f"The content of {where} changed after it was hashed ({detail}): build the"
+            " operation again to upload the new content."
+        )
+
     @contextmanager
     def as_file(self, with_tqdm: bool = False) -> Iterator[BinaryIO]:
         """Give a readable binary stream over the content.
@@ -249,7 +299,7 @@ class CommitOperationAdd:
         source = self.path_or_fileobj
         if isinstance(source, str):
             local = expanded_path(source)
-            with open(local, "rb") as handle:
+            with self.open_source() as handle:
                 if with_tqdm:
                     with tqdm(
                         desc=os.path.basename(local),
@@ -312,10 +362,7 @@ class CommitOperationAdd:
         if carry:
             yield base64.b64encode(carry)
         if seen != expected:
-            raise OSError(
-                f"The content of '{self.path_in_repo}' changed after it was hashed"
-                f" ({expected} bytes expected, {seen} read)."
-            )
+            raise self.changed_error(f"{expected} bytes expected, {seen} read")
 
 
 class _ProgressFile:
