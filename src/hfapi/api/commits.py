@@ -94,7 +94,7 @@ class CommitsMixin(_CommitEngine):
             revision (`str`, *optional*): branch to commit to; ``main`` by default.
             {create_pr}
             num_threads (`int`, *optional*): simultaneous LFS transfers, parts of one
-                large file included (5 by default).
+                large file included (5 by default, 1 to 256).
             {parent_commit}
             {run_as_future}
 
@@ -108,6 +108,13 @@ class CommitsMixin(_CommitEngine):
             EntryNotFoundError: a deleted path or a copy source does not exist.
             NotImplementedError: a copy source is not an LFS file.
             RuntimeError: an LFS transfer failed (the original error is the cause).
+            SourceChangedError: a local file changed since it was hashed (an ``OSError``).
+            CommitNotAppliedError: the answer was lost and the branch shows the commit
+                was not applied (a ``requests.ConnectionError``; safe to retry).
+            CommitOutcomeUnknownError: the answer was lost and whether the commit was
+                applied cannot be told (a ``requests.ConnectionError``; check the URL
+                in the message before retrying). When the answer is lost but the
+                commit landed, its :class:`CommitInfo` is returned.
             HfHubHTTPError: any other Hub error (412 when ``parent_commit`` is stale).
 
         Example:
