@@ -27,13 +27,14 @@ from ..commit.operations import (
 )
 from ..commit.outcome import (
     HISTORY_DEPTH,
-    CommitNotAppliedError,
     CommitOutcomeUnknownError,
     Search,
     expected_tree,
     find_landed_commit,
     lost_answer_message,
+    not_sent_error,
     tree_matches,
+    unlanded_error,
 )
 from ..commit.payload import (
     commit_body,
@@ -212,12 +213,7 @@ class _CommitEngine(_ApiBase):
             raise
         except (requests.ConnectionError, requests.Timeout) as error:
             if not body.fully_read:
-                # The Hub never got the whole request: it cannot have applied it.
-                raise CommitNotAppliedError(
-                    f"{lost_answer_message(error)}, before the request was fully sent: the"
-                    " commit was not applied. It is safe to retry.",
-                    request=error.request,
-                ) from error
+                raise not_sent_error(error) from error  # the Hub never got it all
             return self._lost_commit_outcome(commit, error, modes, copy_oids)
         answer = response.json()
         return CommitInfo(
@@ -273,23 +269,7 @@ class _CommitEngine(_ApiBase):
                 oid=search.oid,
                 pr_url=None,
             )
-        if search.oid is None and search.conclusive and not isinstance(error, requests.Timeout):
-            raise CommitNotAppliedError(
-                f"{lost}; the branch '{commit.target}' does not have it: the commit was not"
-                " applied. It is safe to retry.",
-                request=error.request,
-            ) from error
-        if search.oid is None and search.conclusive:
-            reason = " (it is not on the branch yet, but the Hub may still be applying it)"
-        elif search.oid is not None:
-            reason = f" (commit {search.oid} has its title but may not be it)"
-        else:
-            reason = " (the expected parent commit is no longer in the recent history)"
-        raise CommitOutcomeUnknownError(
-            f"{lost}: could not tell whether the commit was applied{reason}: check"
-            f" {history_url} before retrying.",
-            request=error.request,
-        ) from error
+        raise unlanded_error(search, error, commit.target, history_url) from error
 
     def _search_lost_commit(
         self, commit: _Commit, modes: Dict[str, str], copy_oids: Dict[str, str]

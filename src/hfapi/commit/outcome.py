@@ -41,7 +41,9 @@ __all__ = [
     "find_landed_commit",
     "git_blob_id",
     "lost_answer_message",
+    "not_sent_error",
     "tree_matches",
+    "unlanded_error",
 ]
 
 #: Commits of the branch looked at, newest first, when searching for the lost one.
@@ -224,3 +226,43 @@ def lost_answer_message(error: BaseException) -> str:
     """First sentence of every outcome error: what happened to the request."""
     kind = "timed out" if isinstance(error, requests.Timeout) else "was lost"
     return f"The connection to the Hub {kind} before it answered the commit request"
+
+
+def not_sent_error(error: requests.RequestException) -> CommitNotAppliedError:
+    """The error for a commit request that failed before its body was fully sent."""
+    return CommitNotAppliedError(
+        f"{lost_answer_message(error)}, before the request was fully sent: the commit was not"
+        " applied. It is safe to retry.",
+        request=error.request,
+    )
+
+
+def unlanded_error(
+    search: Search, error: requests.RequestException, branch: str, history_url: str
+) -> requests.ConnectionError:
+    """The error once the branch was read and the commit is not known to have landed.
+
+    "Not applied" only when the history shows it and the request did not time out (a
+    timed-out commit may still be being applied); otherwise "could not tell", with
+    the reason and the page to check.
+    """
+    lost = lost_answer_message(error)
+    if search.oid is None and search.conclusive and not isinstance(error, requests.Timeout):
+        return CommitNotAppliedError(
+            f"{lost}; the branch '{branch}' does not have it: the commit was not applied. It"
+            " is safe to retry.",
+            request=error.request,
+        )
+    if search.oid is None and search.conclusive:
+        reason = "it is not on the branch yet, but the Hub may still be applying it"
+    elif search.oid is not None:
+        reason = f"commit {search.oid} has its title, but not the expected files or parent"
+        if not search.conclusive:
+            reason = f"commit {search.oid} has its title, but is older than the head"
+    else:
+        reason = "the expected parent commit is no longer in the recent history"
+    return CommitOutcomeUnknownError(
+        f"{lost}: could not tell whether the commit was applied ({reason}): check"
+        f" {history_url} before retrying.",
+        request=error.request,
+    )
