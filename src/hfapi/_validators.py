@@ -209,10 +209,8 @@ def normalize_repo_path(path: Any, *, name: str = "path_in_repo", folder: bool =
 
 
 def _check_repo_type(name: str, value: Any, method: str) -> None:
-    message = _REPO_TYPE_MESSAGES.get(method, INVALID_REPO_TYPE)
-    if not isinstance(value, (str, type(None))):
-        raise TypeError(f"`{name}` must be a string, not {type(value).__name__}.")
-    validate_repo_type(value, message)
+    # A ValueError whatever the value, as the reference raises for these methods.
+    validate_repo_type(value, _REPO_TYPE_MESSAGES.get(method, INVALID_REPO_TYPE))
 
 
 def _check_path_type(name: str, value: Any, method: str) -> None:

@@ -132,7 +132,8 @@ def _repo_type_cases() -> List[Case]:
         for bad in BAD_REPO_TYPES:
             message = r"^(Invalid|Unsupported) repo type"
             cases.append((f"{method}-repo_type={bad!r}", _bind(call, bad), ValueError, message))
-        cases.append((f"{method}-repo_type=3", _bind(call, 3), TypeError, "`repo_type` must"))
+        message = r"^(Invalid|Unsupported) repo type"
+        cases.append((f"{method}-repo_type=3", _bind(call, 3), ValueError, message))
     return cases
 
 
