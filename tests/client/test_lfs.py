@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import threading
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -20,7 +21,8 @@ from hfapi.commit.lfs import (
     request_lfs_uploads,
     upload_lfs_files,
 )
-from hfapi.commit.operations import CommitOperationAdd
+from hfapi.commit.operations import CommitOperationAdd, SourceChangedError
+from hfapi.commit.slices import SliceReader
 
 ENDPOINT = "https://hub.test"
 TOKEN = "hf_testtoken"
@@ -421,3 +423,53 @@ def test_many_objects_no_token_on_storage(http: HubSession, mock: Any, tmp_path:
         assert TOKEN.encode() not in (body if isinstance(body, bytes) else body.encode())
     verify_calls = [c for c in mock.calls if c.request.url == f"{ENDPOINT}/verify"]
     assert len(verify_calls) == 6
+
+
+# -- a source that is not what was hashed (issue 8) ----------------------------------------
+
+
+def _changed_source(tmp_path: Path, change: str) -> Tuple[CommitOperationAdd, Path]:
+    target = tmp_path / "weights.bin"
+    target.write_bytes(X120)
+    op = CommitOperationAdd("models/weights.bin", str(target))
+    if change == "truncated":
+        target.write_bytes(X120[:50])
+    elif change == "grown":
+        target.write_bytes(X120 + b"more")
+    else:  # same size, new content, later modification time
+        target.write_bytes(b"y" * 120)
+        stat = target.stat()
+        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    return op, target
+
+
+@pytest.mark.parametrize("change", ["truncated", "grown", "rewritten"])
+@pytest.mark.parametrize("multipart", [False, True])
+def test_changed_source_fails_at_once_naming_the_file(
+    http: HubSession, mock: Any, tmp_path: Path, change: str, multipart: bool
+) -> None:
+    """Was: the short read looked like a network error, retried 5 times (~13 s), then
+    "RuntimeError: Error while uploading"."""
+    op, target = _changed_source(tmp_path, change)
+    if multipart:
+        _batch_answer(mock, [_multipart_answer(X120_SHA, 120, ["1", "2"], 60)])
+    else:
+        actions = {"upload": {"href": f"{STORAGE}/up"}}
+        _batch_answer(mock, [{"oid": X120_SHA, "size": 120, "actions": actions}])
+    waits: List[float] = []
+    http.sleep = waits.append
+    with pytest.raises(SourceChangedError, match="changed after it was hashed") as caught:
+        _upload(http, [op], num_threads=1)
+    assert isinstance(caught.value, OSError)
+    assert str(target) in str(caught.value) and "models/weights.bin" in str(caught.value)
+    assert [call.request.method for call in mock.calls] == ["POST"]  # the batch call only
+    assert waits == []
+
+
+def test_slice_reader_failure_is_kept_for_the_session() -> None:
+    op = CommitOperationAdd("a.bin", b"x" * 10)
+    reader = SliceReader(io.BytesIO(b"abc"), 0, 10, describe=op.changed_error)
+    assert reader.read(3) == b"abc"
+    with pytest.raises(SourceChangedError, match=r"'a\.bin' changed after it was hashed"):
+        reader.read()
+    assert isinstance(reader.failure, SourceChangedError)

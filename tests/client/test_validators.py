@@ -309,3 +309,128 @@ def test_wrong_argument_types_refused_before_sending(api, rsps, call):
     with pytest.raises(TypeError):
         call(api)
     assert len(rsps.calls) == 0
+
+
+# -- revisions, thread counts, paths, user names (issue 8) ---------------------------------
+
+REVISION_CALLS = {
+    "model_info": lambda a, rev: a.model_info("a/b", revision=rev),
+    "repo_info": lambda a, rev: a.repo_info("a/b", revision=rev, repo_type="dataset"),
+    "list_repo_files": lambda a, rev: a.list_repo_files("a/b", revision=rev),
+    "list_files_info": lambda a, rev: list(a.list_files_info("a/b", "x", revision=rev)),
+    "list_repo_commits": lambda a, rev: a.list_repo_commits("a/b", revision=rev),
+    "create_tag": lambda a, rev: a.create_tag("a/b", tag="v1", revision=rev),
+    "create_branch": lambda a, rev: a.create_branch("a/b", branch="dev", revision=rev),
+    "create_commit": lambda a, rev: a.create_commit("a/b", [], commit_message="m", revision=rev),
+    "upload_file": lambda a, rev: a.upload_file(
+        path_or_fileobj=b"x", path_in_repo="x", repo_id="a/b", revision=rev
+    ),
+    "delete_file": lambda a, rev: a.delete_file("x", "a/b", revision=rev),
+    "branch": lambda a, rev: a.delete_branch("a/b", branch=rev),
+    "tag": lambda a, rev: a.delete_tag("a/b", tag=rev),
+}
+
+
+@pytest.mark.parametrize("call", REVISION_CALLS.values(), ids=list(REVISION_CALLS))
+@pytest.mark.parametrize("revision", ["", ".", "..", "main\x00", "dev\n"])
+def test_bad_revisions_refused_before_sending(api, rsps, call, revision):
+    # "" reaches another route and ".." is dropped from the URL by urllib3.
+    with pytest.raises(ValueError, match=r"^`(revision|branch|tag)` must"):
+        call(api, revision)
+    assert len(rsps.calls) == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        ("five", TypeError, "must be an int, not str"),
+        (None, TypeError, "must be an int, not NoneType"),
+        (1.5, TypeError, "must be an int, not float"),
+        (1e9, TypeError, "must be an int, not float"),
+        (True, TypeError, "must be an int, not bool"),
+        (0, ValueError, "must be strictly positive, got 0"),
+        (-1, ValueError, "must be strictly positive, got -1"),
+        (257, ValueError, "must be at most 256, got 257"),
+        (10**9, ValueError, "must be at most 256"),
+    ],
+)
+def test_bad_num_threads_refused_before_sending(api, rsps, value, error, message):
+    with pytest.raises(error, match=f"^`num_threads` {message}"):
+        api.create_commit("a/b", [], commit_message="m", num_threads=value)
+    assert len(rsps.calls) == 0
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda a: a.upload_file(path_or_fileobj=b"x", path_in_repo=None, repo_id="a/b"),
+        lambda a: a.upload_file(path_or_fileobj=b"x", path_in_repo=3, repo_id="a/b"),
+        lambda a: a.delete_file(None, "a/b"),
+        lambda a: a.delete_folder(None, "a/b"),
+        lambda a: a.delete_folder(Path("x"), "a/b"),
+    ],
+)
+def test_path_in_repo_of_wrong_type(api, rsps, call):
+    # Was an AttributeError from deep inside the path normalisation.
+    with pytest.raises(TypeError, match=r"^`path_in_repo` must be a string"):
+        call(api)
+    assert len(rsps.calls) == 0
+
+
+@pytest.mark.parametrize("path", ["a/../b", "", "a\x00b", "//x", "a/./b", "x/"])
+def test_bad_upload_paths_refused_before_sending(api, rsps, path):
+    with pytest.raises(ValueError, match="Invalid `path_in_repo`"):
+        api.upload_file(path_or_fileobj=b"x", path_in_repo=path, repo_id="a/b")
+    assert len(rsps.calls) == 0
+
+
+@pytest.mark.parametrize("path", ["a/../b", "..", "a\x00"])
+def test_bad_upload_folder_destination(api, rsps, tmp_path, path):
+    (tmp_path / "f.txt").write_bytes(b"x")
+    with pytest.raises(ValueError, match="Invalid `path_in_repo`"):
+        api.upload_folder(repo_id="a/b", folder_path=tmp_path, path_in_repo=path)
+    assert len(rsps.calls) == 0
+
+
+def test_upload_folder_refuses_an_empty_folder_path(api, rsps, tmp_path, monkeypatch):
+    # realpath("") is the working directory: it used to be uploaded whole.
+    (tmp_path / "secret.txt").write_bytes(b"x")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match=r"^`folder_path` is empty"):
+        api.upload_folder(repo_id="a/b", folder_path="")
+    with pytest.raises(TypeError, match=r"^`folder_path` must be a str or Path"):
+        api.upload_folder(repo_id="a/b", folder_path=None)
+    assert len(rsps.calls) == 0
+
+
+@pytest.mark.parametrize("user", ["../../_hub/state", "a/b", "", "..", "bob?x=1", "-bob", 3])
+def test_list_liked_repos_refuses_bad_user_names(api, rsps, user):
+    # "../../_hub/state" used to send GET /_hub/state/likes with the caller's token.
+    error = TypeError if not isinstance(user, str) else HFValidationError
+    with pytest.raises(error, match="`user` must"):
+        api.list_liked_repos(user)
+    assert len(rsps.calls) == 0
+
+
+def test_list_liked_repos_checks_the_name_whoami_gives(api, rsps):
+    rsps.get(f"{ENDPOINT}/api/whoami-v2", json={"type": "user", "name": "../admin"})
+    with pytest.raises(HFValidationError, match="`user` must"):
+        api.list_liked_repos()
+    assert len(rsps.calls) == 1
+
+
+def test_non_regular_stream_refused(api, rsps):
+    # /dev/zero never ends (hashing ran forever); /dev/null silently became an empty file.
+    for device in ("/dev/null", "/dev/zero"):
+        with (
+            open(device, "rb") as stream,
+            pytest.raises(ValueError, match=f"'{device}' is not a regular file"),
+        ):
+            api.upload_file(path_or_fileobj=stream, path_in_repo="x", repo_id="a/b")
+    assert len(rsps.calls) == 0
+
+
+def test_non_regular_path_refused(api, rsps):
+    with pytest.raises(ValueError, match="'/dev/zero' is not a file"):
+        api.upload_file(path_or_fileobj="/dev/zero", path_in_repo="x", repo_id="a/b")
+    assert len(rsps.calls) == 0

@@ -445,7 +445,8 @@ def test_same_upload_requests(
     sent, result = _capture(ours, name, (), {**make(hfapi), **kwargs}, _upload_mock)
     assert not isinstance(expected_result, Exception), expected_result
     assert sent == expected
-    assert repr(result) == repr(expected_result)
+    # Known difference: our URL names where the file landed (no `//x` from a raw `/x`).
+    assert repr(result) == repr(expected_result).replace("/refs/pr/7//x/", "/refs/pr/7/x/")
     storage = [request for request in sent if request[1].startswith("https://storage.test/")]
     assert len(storage) == puts
     assert all("authorization" not in request[3] for request in storage)

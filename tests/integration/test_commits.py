@@ -20,6 +20,8 @@ from hfapi import (
     RepositoryNotFoundError,
     RevisionNotFoundError,
 )
+from hfapi.commit import lfs
+from hfapi.commit.operations import SourceChangedError
 from hfapi.hub import LocalHub
 
 from ._helpers import RequestLog, content, download, git_blob_id, sha256, unique_bytes
@@ -390,4 +392,34 @@ def test_a_file_changed_after_hashing_is_reported_as_such(
     with pytest.raises(OSError, match="changed after it was hashed") as caught:
         hf_api.create_commit(repo_id, [operation], commit_message="stale")
     assert not isinstance(caught.value, requests.ConnectionError)
+    assert hf_api.model_info(repo_id).sha == before
+
+
+def test_an_lfs_file_truncated_while_it_is_sent_fails_at_once(
+    hf_api: HfApi,
+    repo_id: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request_log: RequestLog,
+) -> None:
+    """A short read in the middle of a PUT is the file's fault, not the network's: one
+    attempt, then the error naming the file (was: 5 retries over ~13 s, then
+    ``RuntimeError: Error while uploading``)."""
+    source = tmp_path / "big.bin"
+    source.write_bytes(unique_bytes(3 * 1024 * 1024))  # more than one send block
+    operation = CommitOperationAdd("big.bin", str(source))
+
+    class TruncateOnFirstRead(lfs.ProgressCounter):
+        def update(self, count: int) -> None:
+            super().update(count)
+            if count > 0:
+                with open(source, "r+b") as handle:
+                    handle.truncate(1024)
+
+    monkeypatch.setattr(lfs, "ProgressCounter", TruncateOnFirstRead)
+    before = hf_api.model_info(repo_id).sha
+    with pytest.raises(SourceChangedError, match="changed after it was hashed") as caught:
+        hf_api.create_commit(repo_id, [operation], commit_message="truncated")
+    assert str(source) in str(caught.value)
+    assert len(request_log.upload_puts()) == 1
     assert hf_api.model_info(repo_id).sha == before

@@ -91,7 +91,7 @@ def test_patterns_and_prefix(
         commit_message="logs only",
         revision="dev",
     )
-    assert url == f"{local_hub.url}/{repo_id}/tree/dev//logs/"
+    assert url == f"{local_hub.url}/{repo_id}/tree/dev/logs"  # where the files landed
     assert [f for f in hf_api.list_repo_files(repo_id, revision="dev") if "logs" in f] == [
         "logs/nested/skip.log",
         "logs/top.log",

@@ -34,8 +34,8 @@ def test_upload_file_urls_messages_and_bytes(
     )
     assert url == f"{base}/blob/main/docs/a.txt"
     url = hf_api.upload_file(path_or_fileobj=source, path_in_repo="/x/y.txt", repo_id=repo_id)
-    assert url == f"{base}/blob/main//x/y.txt"  # the caller's raw path...
-    assert content(local_hub, repo_id, "x/y.txt") == b"from disk"  # ...lands normalised
+    assert url == f"{base}/blob/main/x/y.txt"  # where the file landed (the reference: "//x")
+    assert content(local_hub, repo_id, "x/y.txt") == b"from disk"
     hf_api.create_branch(repo_id, branch="dev")
     url = hf_api.upload_file(
         path_or_fileobj=io.BytesIO(b"stream"),

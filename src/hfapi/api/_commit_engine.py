@@ -8,11 +8,15 @@ sends everything through ``_ApiBase._request`` / ``_paginate``.
 from __future__ import annotations
 
 import itertools
+import logging
 import re
-from typing import Any, Dict, Iterable, List, Optional, Sequence, cast
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, cast
+
+import requests
 
 from .. import constants
-from .._validators import quote
+from .._validators import INVALID_REPO_TYPE, quote
 from ..commit.lfs import lfs_batch_url, request_lfs_uploads, upload_lfs_files
 from ..commit.operations import (
     CommitOperation,
@@ -20,6 +24,17 @@ from ..commit.operations import (
     CommitOperationCopy,
     CommitOperationDelete,
     warn_on_overwriting_operations,
+)
+from ..commit.outcome import (
+    HISTORY_DEPTH,
+    CommitOutcomeUnknownError,
+    Search,
+    expected_tree,
+    find_landed_commit,
+    lost_answer_message,
+    not_sent_error,
+    tree_matches,
+    unlanded_error,
 )
 from ..commit.payload import (
     commit_body,
@@ -33,8 +48,9 @@ from ..errors import EntryNotFoundError, RepositoryNotFoundError
 from ..models.git import CommitInfo
 from ._base import _ApiBase
 
+logger = logging.getLogger("hfapi.commit")
+
 _COMMIT_OID_RE = re.compile(r"[A-Fa-f0-9]{5,40}")
-INVALID_REPO_TYPE = f"Invalid repo type, must be one of {constants.REPO_TYPES}"
 _REPO_MUST_EXIST = (
     "\nNote: a commit needs an existing repository. If it does not exist yet, create it"
     " first with `create_repo`."
@@ -43,6 +59,25 @@ _FOLDER_DELETE_HINT = (
     "\nNote: to delete a folder, pass a path ending with '/' or `is_folder=True` to"
     " CommitOperationDelete."
 )
+
+
+@dataclass
+class _Commit:
+    """The fixed inputs of one ``create_commit`` call, handed from step to step."""
+
+    repo_id: str
+    repo_type: Optional[str]
+    target: str
+    params: Optional[Dict[str, str]]
+    operations: List[CommitOperation]
+    commit_message: str
+    commit_description: Optional[str]
+    parent_commit: Optional[str]
+    token: str
+
+    @property
+    def additions(self) -> List[CommitOperationAdd]:
+        return [op for op in self.operations if isinstance(op, CommitOperationAdd)]
 
 
 class _CommitEngine(_ApiBase):
@@ -71,25 +106,45 @@ class _CommitEngine(_ApiBase):
         if not commit_message:
             raise ValueError("`commit_message` can't be empty, please pass a value.")
         self._checked_repo_type(repo_type, INVALID_REPO_TYPE)
-        target = revision if revision is not None else constants.DEFAULT_REVISION
-        params = {"create_pr": "1"} if create_pr else None
-        operations = list(operations)
-        warn_on_overwriting_operations(operations)
-        additions = [op for op in operations if isinstance(op, CommitOperationAdd)]
-        copies = [op for op in operations if isinstance(op, CommitOperationCopy)]
-        # Checked before anything is sent (the reference checks it only when the commit
-        # itself is built, after possibly gigabytes of uploads).
-        write_token = cast(str, self._resolve_token(token, write=True))
+        commit = _Commit(
+            repo_id=repo_id,
+            repo_type=repo_type,
+            target=revision if revision is not None else constants.DEFAULT_REVISION,
+            params={"create_pr": "1"} if create_pr else None,
+            operations=list(operations),
+            commit_message=commit_message,
+            commit_description=commit_description,
+            parent_commit=parent_commit,
+            # Checked before anything is sent (the reference checks it only when the
+            # commit itself is built, after possibly gigabytes of uploads).
+            token=cast(str, self._resolve_token(token, write=True)),
+        )
+        warn_on_overwriting_operations(commit.operations)
+        modes = self._preupload(commit)
+        copies = [op for op in commit.operations if isinstance(op, CommitOperationCopy)]
+        copy_oids = copy_source_oids(
+            copies,
+            self._copy_sources(repo_id, repo_type, commit.target, copies, commit.token),
+            commit.target,
+        )
+        self._upload_lfs(commit, modes, num_threads)
+        return self._send_commit(commit, modes, copy_oids)
 
+    def _preupload(self, commit: "_Commit") -> Dict[str, str]:
+        """Ask the Hub how each addition is uploaded: ``{path: "lfs" | "regular"}``."""
+        additions = commit.additions
         modes: Dict[str, str] = {}
         step = constants.PREUPLOAD_CHUNK_SIZE
+        url = self._repo_api_url(
+            commit.repo_id, commit.repo_type, "preupload", quote(commit.target)
+        )
         for start in range(0, len(additions), step):
             try:
                 response = self._request(
                     "POST",
-                    self._repo_api_url(repo_id, repo_type, "preupload", quote(target)),
-                    token=write_token,
-                    params=params,
+                    url,
+                    token=commit.token,
+                    params=commit.params,
                     json=preupload_payload(additions[start : start + step]),
                     retry=True,
                 )
@@ -97,45 +152,51 @@ class _CommitEngine(_ApiBase):
                 err.append_to_message(_REPO_MUST_EXIST)
                 raise
             modes.update(parse_preupload_answer(response.json()))
+        return modes
 
-        copy_oids = copy_source_oids(
-            copies, self._copy_sources(repo_id, repo_type, target, copies, write_token), target
+    def _upload_lfs(self, commit: "_Commit", modes: Dict[str, str], num_threads: int) -> None:
+        """Negotiate and send the LFS-bound additions that the storage lacks."""
+        lfs_additions = [op for op in commit.additions if effective_upload_mode(op, modes) == "lfs"]
+        if not lfs_additions:
+            return
+        uploads = request_lfs_uploads(
+            self._http,
+            batch_url=lfs_batch_url(self.endpoint, commit.repo_id, commit.repo_type),
+            additions=lfs_additions,
+            token=commit.token,
+            headers={"user-agent": self._user_agent()},
+            timeout=self.timeout,
+        )
+        upload_lfs_files(
+            self._http,
+            uploads,
+            token=commit.token,
+            endpoint=self.endpoint,
+            num_threads=num_threads,
+            timeout=self.timeout,
         )
 
-        lfs_additions = [op for op in additions if effective_upload_mode(op, modes) == "lfs"]
-        if lfs_additions:
-            uploads = request_lfs_uploads(
-                self._http,
-                batch_url=lfs_batch_url(self.endpoint, repo_id, repo_type),
-                additions=lfs_additions,
-                token=write_token,
-                headers={"user-agent": self._user_agent()},
-                timeout=self.timeout,
-            )
-            upload_lfs_files(
-                self._http,
-                uploads,
-                token=write_token,
-                endpoint=self.endpoint,
-                num_threads=num_threads,
-                timeout=self.timeout,
-            )
-
+    def _send_commit(
+        self, commit: "_Commit", modes: Dict[str, str], copy_oids: Dict[str, str]
+    ) -> CommitInfo:
+        """The commit call itself, and what it returns or raises."""
         body = commit_body(
-            operations,
+            commit.operations,
             modes,
             copy_oids,
-            commit_message=commit_message,
-            commit_description=commit_description,
-            parent_commit=parent_commit,
+            commit_message=commit.commit_message,
+            commit_description=commit.commit_description,
+            parent_commit=commit.parent_commit,
         )
         try:
             response = self._request(
                 "POST",
-                self._repo_api_url(repo_id, repo_type, "commit", quote(target)),
-                token=write_token,
+                self._repo_api_url(
+                    commit.repo_id, commit.repo_type, "commit", quote(commit.target)
+                ),
+                token=commit.token,
                 write=True,
-                params=params,
+                params=commit.params,
                 data=body,
                 headers={"Content-Type": "application/x-ndjson"},
                 timeout=constants.COMMIT_TIMEOUT,
@@ -146,18 +207,91 @@ class _CommitEngine(_ApiBase):
             err.append_to_message(_REPO_MUST_EXIST)
             raise
         except EntryNotFoundError as err:
-            has_deletes = any(isinstance(op, CommitOperationDelete) for op in operations)
+            has_deletes = any(isinstance(op, CommitOperationDelete) for op in commit.operations)
             if has_deletes and "A file with this name doesn't exist" in str(err):
                 err.append_to_message(_FOLDER_DELETE_HINT)
             raise
+        except (requests.ConnectionError, requests.Timeout) as error:
+            if not body.fully_read:
+                raise not_sent_error(error) from error  # the Hub never got it all
+            return self._lost_commit_outcome(commit, error, modes, copy_oids)
         answer = response.json()
         return CommitInfo(
             commit_url=answer["commitUrl"],
-            commit_message=commit_message,
-            commit_description=commit_description or "",
+            commit_message=commit.commit_message,
+            commit_description=commit.commit_description or "",
             oid=answer["commitOid"],
-            pr_url=answer["pullRequestUrl"] if create_pr else None,
+            pr_url=answer["pullRequestUrl"] if commit.params else None,
         )
+
+    def _lost_commit_outcome(
+        self,
+        commit: _Commit,
+        error: requests.RequestException,
+        modes: Dict[str, str],
+        copy_oids: Dict[str, str],
+    ) -> CommitInfo:
+        """After the commit's answer was lost: the landed commit, or a truthful error.
+
+        Reads the branch's recent history and, for the commit that can be ours, the
+        state of every touched path (read-only calls, sent only after such a failure).
+
+        Raises:
+            CommitNotAppliedError: the branch shows the commit was not applied.
+            CommitOutcomeUnknownError: it cannot be told (a pull request was asked
+                for, the reads failed, the answer timed out and the commit is not
+                there yet, or the evidence is ambiguous).
+        """
+        web = self._web_url(commit.repo_id, commit.repo_type)
+        lost = lost_answer_message(error)
+        if commit.params:  # create_pr: the new pull request cannot be found back
+            raise CommitOutcomeUnknownError(
+                f"{lost}: could not tell whether the commit was applied (a pull request may"
+                f" have been opened): check {web}/discussions before retrying.",
+                request=error.request,
+            ) from error
+        history_url = f"{web}/commits/{quote(commit.target)}"
+        try:
+            search, matches = self._search_lost_commit(commit, modes, copy_oids)
+        except (requests.RequestException, OSError, ValueError, KeyError, TypeError) as failure:
+            raise CommitOutcomeUnknownError(
+                f"{lost}, and reading the branch failed too ({type(failure).__name__}): could"
+                f" not tell whether the commit was applied: check {history_url} before"
+                " retrying.",
+                request=error.request,
+            ) from error
+        if search.oid is not None and search.conclusive and matches:
+            logger.warning("%s, but the commit landed: %s", lost, search.oid)
+            return CommitInfo(
+                commit_url=f"{web}/commit/{search.oid}",
+                commit_message=commit.commit_message,
+                commit_description=commit.commit_description or "",
+                oid=search.oid,
+                pr_url=None,
+            )
+        raise unlanded_error(search, error, commit.target, history_url) from error
+
+    def _search_lost_commit(
+        self, commit: _Commit, modes: Dict[str, str], copy_oids: Dict[str, str]
+    ) -> Tuple[Search, bool]:
+        """The commit that can be ours, and whether its tree is the expected one."""
+        url = self._repo_api_url(commit.repo_id, commit.repo_type, "commits", quote(commit.target))
+        listing = self._paginate(url, token=commit.token)
+        history = list(itertools.islice(listing, HISTORY_DEPTH))
+        search = find_landed_commit(history, commit.commit_message, commit.parent_commit)
+        if search.oid is None:
+            return search, False
+        expected = expected_tree(commit.operations, modes, copy_oids)
+        paths = sorted(expected)
+        url = self._repo_api_url(commit.repo_id, commit.repo_type, "paths-info", search.oid)
+        entries: List[Any] = []
+        for start in range(0, len(paths), constants.PATHS_INFO_CHUNK_SIZE):
+            chunk = paths[start : start + constants.PATHS_INFO_CHUNK_SIZE]
+            response = self._request(
+                "POST", url, token=commit.token, data={"paths": chunk}, retry=True
+            )
+            entries.extend(response.json())
+        return search, tree_matches(expected, entries)
 
     def _copy_sources(
         self,

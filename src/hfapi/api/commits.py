@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Dict, Iterable, List, Optional, Union
 
 from .. import constants
-from .._validators import quote, validate_hub_args
+from .._validators import INVALID_REPO_TYPE, normalize_repo_path, quote, validate_hub_args
 from ..commit.operations import CommitOperation, CommitOperationAdd, CommitOperationDelete
 from ..commit.patterns import (
     DEFAULT_IGNORE_PATTERNS,
@@ -18,7 +18,7 @@ from ..commit.patterns import (
     remote_paths_to_delete,
 )
 from ..models.git import CommitInfo
-from ._commit_engine import INVALID_REPO_TYPE, _CommitEngine
+from ._commit_engine import _CommitEngine
 from ._docs import F, with_shared_docs
 
 #: Threads hashing the large files of an upload_folder (hashlib releases the GIL).
@@ -94,7 +94,7 @@ class CommitsMixin(_CommitEngine):
             revision (`str`, *optional*): branch to commit to; ``main`` by default.
             {create_pr}
             num_threads (`int`, *optional*): simultaneous LFS transfers, parts of one
-                large file included (5 by default).
+                large file included (5 by default, 1 to 256).
             {parent_commit}
             {run_as_future}
 
@@ -108,6 +108,13 @@ class CommitsMixin(_CommitEngine):
             EntryNotFoundError: a deleted path or a copy source does not exist.
             NotImplementedError: a copy source is not an LFS file.
             RuntimeError: an LFS transfer failed (the original error is the cause).
+            SourceChangedError: a local file changed since it was hashed (an ``OSError``).
+            CommitNotAppliedError: the answer was lost and the branch shows the commit
+                was not applied (a ``requests.ConnectionError``; safe to retry).
+            CommitOutcomeUnknownError: the answer was lost and whether the commit was
+                applied cannot be told (a ``requests.ConnectionError``; check the URL
+                in the message before retrying). When the answer is lost but the
+                commit landed, its :class:`CommitInfo` is returned.
             HfHubHTTPError: any other Hub error (412 when ``parent_commit`` is stale).
 
         Example:
@@ -193,7 +200,8 @@ class CommitsMixin(_CommitEngine):
             **commit_args,
         )
         where = _url_revision(info, revision)
-        return f"{self._web_url(repo_id, repo_type)}/blob/{where}/{path_in_repo}"
+        # The path where the file landed (the reference pastes the raw one: "/x" -> "//x").
+        return f"{self._web_url(repo_id, repo_type)}/blob/{where}/{operation.path_in_repo}"
 
     @validate_hub_args
     @_docs
@@ -288,11 +296,9 @@ class CommitsMixin(_CommitEngine):
                 " commit (multi_commits=False), or in several `upload_folder` calls selecting"
                 " files with `allow_patterns`."
             )
-        folder = os.path.realpath(os.path.expanduser(str(folder_path)))
-        if not os.path.isdir(folder):
-            raise ValueError(f"Provided path: '{folder}' is not a directory")
-        path_in_repo = path_in_repo or ""
-        prefix = f"{path_in_repo.strip('/')}/" if path_in_repo else ""
+        folder = _local_folder(folder_path)
+        destination = normalize_repo_path(path_in_repo or "", folder=True)
+        prefix = f"{destination}/" if destination else ""
         # A new list: the caller's is not modified (the reference extends it in place).
         ignore = (as_pattern_list(ignore_patterns) or []) + DEFAULT_IGNORE_PATTERNS
 
@@ -331,7 +337,7 @@ class CommitsMixin(_CommitEngine):
         info = self._create_commit(
             repo_id,
             operations,
-            commit_message=commit_message or _default_folder_message(path_in_repo),
+            commit_message=commit_message or _default_folder_message(path_in_repo or ""),
             token=token,
             repo_type=repo_type,
             revision=revision,
@@ -339,7 +345,7 @@ class CommitsMixin(_CommitEngine):
             **commit_args,
         )
         where = _url_revision(info, revision)
-        return f"{self._web_url(repo_id, repo_type)}/tree/{where}/{path_in_repo}"
+        return f"{self._web_url(repo_id, repo_type)}/tree/{where}/{destination}"
 
     @validate_hub_args
     @_docs
@@ -433,6 +439,21 @@ class CommitsMixin(_CommitEngine):
             commit_message = f"Delete folder {path_in_repo} with huggingface_hub"
         operation = CommitOperationDelete(path_in_repo, is_folder=True)
         return self._create_commit(operations=[operation], commit_message=commit_message, **kwargs)
+
+
+def _local_folder(folder_path: Union[str, Path]) -> str:
+    """The absolute, resolved folder to upload, or a clear error."""
+    if not isinstance(folder_path, (str, os.PathLike)):
+        raise TypeError(f"`folder_path` must be a str or Path, not {type(folder_path).__name__}.")
+    # realpath("") is the working directory: an empty string must not upload it.
+    if str(folder_path) == "":
+        raise ValueError(
+            "`folder_path` is empty: pass the folder to upload ('.' for the current one)."
+        )
+    folder = os.path.realpath(os.path.expanduser(str(folder_path)))
+    if not os.path.isdir(folder):
+        raise ValueError(f"Provided path: '{folder}' is not a directory")
+    return folder
 
 
 def _url_revision(info: CommitInfo, revision: Optional[str]) -> str:

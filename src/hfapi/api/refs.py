@@ -128,8 +128,6 @@ class RefsMixin(_ApiBase):
         Example:
             >>> create_branch("alice/model", branch="dev")
         """
-        check_str("branch", branch)
-        check_str("revision", revision, optional=True)
         body = {} if revision is None else {"startingPoint": revision}
         url = self._repo_api_url(repo_id, repo_type, "branch", self._quote(branch))
         self._create_ref(url, body, token, exist_ok)
@@ -159,7 +157,6 @@ class RefsMixin(_ApiBase):
         Example:
             >>> delete_branch("alice/model", branch="dev")
         """
-        check_str("branch", branch)
         url = self._repo_api_url(repo_id, repo_type, "branch", self._quote(branch))
         self._request("DELETE", url, token=token, write=True)
 
@@ -195,9 +192,7 @@ class RefsMixin(_ApiBase):
         Example:
             >>> create_tag("alice/model", tag="v1.0")
         """
-        check_str("tag", tag)
         check_str("tag_message", tag_message, optional=True)
-        check_str("revision", revision, optional=True)
         body: Dict[str, Any] = {"tag": tag}
         if tag_message is not None:
             body["message"] = tag_message
@@ -230,6 +225,5 @@ class RefsMixin(_ApiBase):
         Example:
             >>> delete_tag("alice/model", tag="v1.0")
         """
-        check_str("tag", tag)
         url = self._repo_api_url(repo_id, repo_type, "tag", self._quote(tag))
         self._request("DELETE", url, token=token, write=True)

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 import requests
 from typing_extensions import Literal
 
-from .._validators import validate_hub_args
+from .._validators import check_user_name, quote, validate_hub_args
 from ..errors import LocalTokenNotFoundError
 from ..models import UserLikes
 from ._base import _ApiBase
@@ -125,6 +125,7 @@ class UsersMixin(_ApiBase):
             :class:`UserLikes`: model, dataset and Space ids, and the total.
 
         Raises:
+            HFValidationError: ``user`` is not a valid user name.
             ValueError: no ``user`` and the token belongs to an organisation.
 
         Example:
@@ -138,9 +139,11 @@ class UsersMixin(_ApiBase):
                     "Cannot list liked repos of an organisation token; pass `user=` explicitly."
                 )
             user = str(me["name"])
+            check_user_name("user", user)  # the Hub's answer goes into a URL too
         by_type: Dict[str, List[str]] = {"model": [], "dataset": [], "space": []}
         total = 0
-        for like in self._paginate(f"{self.endpoint}/api/users/{user}/likes", token=token):
+        url = f"{self.endpoint}/api/users/{quote(user)}/likes"
+        for like in self._paginate(url, token=token):
             total += 1
             repo = like["repo"]
             if repo["type"] in by_type:

@@ -26,7 +26,7 @@ from concurrent.futures import (
     wait,
 )
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Set, Tuple
 
 import requests
 from requests.auth import HTTPBasicAuth
@@ -34,7 +34,7 @@ from requests.auth import HTTPBasicAuth
 from .. import constants
 from .._progress import ProgressCounter, tqdm
 from .._session import HubSession, Timeout
-from .operations import CommitOperationAdd
+from .operations import CommitOperationAdd, SourceChangedError
 from .slices import OnRead, SliceReader, open_slice
 
 __all__ = ["LfsUpload", "lfs_batch_url", "request_lfs_uploads", "upload_lfs_files"]
@@ -397,6 +397,7 @@ def upload_lfs_files(
     Raises:
         RuntimeError: ``Error while uploading '<path>' to the Hub.``, caused by the
             original error.
+        SourceChangedError: a local file changed since it was hashed (not retried).
 
     Example:
         >>> upload_lfs_files(http, uploads, token="hf_x", endpoint="https://huggingface.co")
@@ -409,7 +410,7 @@ def upload_lfs_files(
         try:
             jobs.append(_Job(sender, upload))
         except ValueError as exc:
-            raise _wrapped(upload.addition, exc) from exc
+            _raise_for(upload.addition, exc)
     total_units = sum(len(job.parts) for job in jobs)
     overall = tqdm(desc=f"Upload {len(jobs)} LFS files", total=len(jobs)) if len(jobs) > 1 else None
     overall_lock = threading.Lock()
@@ -439,7 +440,7 @@ def upload_lfs_files(
             error = job.done.exception() if job.done.done() else None
             if error is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
-                raise _wrapped(job.addition, error) from error
+                _raise_for(job.addition, error)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         if overall is not None:
@@ -449,6 +450,8 @@ def upload_lfs_files(
             job.restore_stream()
 
 
-def _wrapped(addition: CommitOperationAdd, error: BaseException) -> RuntimeError:
+def _raise_for(addition: CommitOperationAdd, error: BaseException) -> NoReturn:
     logger.debug("LFS transfer of %s failed: %r", addition.path_in_repo, error)
-    return RuntimeError(f"Error while uploading '{addition.path_in_repo}' to the Hub.")
+    if isinstance(error, SourceChangedError):
+        raise error  # it names the file; an "error while uploading" wrapper would mislead
+    raise RuntimeError(f"Error while uploading '{addition.path_in_repo}' to the Hub.") from error

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import io
 import os
+import stat
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,12 +31,14 @@ from typing import (
 )
 
 from .._progress import tqdm
+from .._validators import normalize_repo_path
 
 __all__ = [
     "CommitOperation",
     "CommitOperationAdd",
     "CommitOperationCopy",
     "CommitOperationDelete",
+    "SourceChangedError",
     "UploadInfo",
     "expanded_path",
     "normalize_path_in_repo",
@@ -50,12 +53,20 @@ SAMPLE_SIZE = 512
 HASH_PROGRESS_THRESHOLD = 10 * 1024 * 1024
 
 
+class SourceChangedError(OSError):
+    """A local source no longer is what was hashed (size or modification time changed).
+
+    Raised at once, never retried: sending it again cannot help.
+    """
+
+
 def normalize_path_in_repo(path_in_repo: str) -> str:
     """Clean a path given for a commit operation, or refuse it.
 
-    One leading ``/`` and one leading ``./`` are removed; ``.``, ``..``, ``../x`` and any
-    ``.git`` component are refused. Nothing else is changed (no backslash conversion,
-    no collapsing of ``a/../b``, trailing ``/`` kept): the Hub decides about the rest.
+    One leading ``/`` and then one leading ``./`` are removed (as the reference client
+    does); the result must be a plain relative path: not empty, no NUL, no ``.``,
+    ``..``, ``.git`` or empty component. A trailing ``/`` is kept (a folder to delete).
+    The rule itself is :func:`hfapi._validators.normalize_repo_path`.
 
     Args:
         path_in_repo: the path as the caller wrote it.
@@ -64,26 +75,15 @@ def normalize_path_in_repo(path_in_repo: str) -> str:
         The normalised path.
 
     Raises:
-        ValueError: the path escapes the repository or touches a ``.git`` folder.
+        TypeError: not a string.
+        ValueError: the path escapes the repository, touches a ``.git`` folder, or is
+            not a plain relative path.
 
     Example:
         >>> normalize_path_in_repo("/./weights.bin")
         'weights.bin'
     """
-    if path_in_repo.startswith("/"):
-        path_in_repo = path_in_repo[1:]
-    # The ``..`` check runs before ``./`` is stripped: ``./../a`` is accepted as ``../a``,
-    # exactly as the reference client does.
-    if path_in_repo in (".", "..") or path_in_repo.startswith("../"):
-        raise ValueError(f"Invalid `path_in_repo` in CommitOperation: '{path_in_repo}'")
-    if path_in_repo.startswith("./"):
-        path_in_repo = path_in_repo[2:]
-    if ".git" in path_in_repo.split("/"):
-        raise ValueError(
-            "Invalid `path_in_repo` in CommitOperation: files under a '.git/' folder cannot"
-            f" be updated (path: '{path_in_repo}')."
-        )
-    return path_in_repo
+    return normalize_repo_path(path_in_repo)
 
 
 @dataclass
@@ -201,6 +201,7 @@ class CommitOperationAdd:
 
     def __post_init__(self) -> None:
         self.path_in_repo = normalize_path_in_repo(self.path_in_repo)
+        self._check_path()
         source = self.path_or_fileobj
         if isinstance(source, Path):
             source = self.path_or_fileobj = str(source)
@@ -208,6 +209,8 @@ class CommitOperationAdd:
             local = expanded_path(source)
             if not os.path.isfile(local):
                 raise ValueError(f"Provided path: '{local}' is not a file on the local file system")
+            # Taken before hashing: a change during the hash is caught at upload time too.
+            self._hashed_mtime_ns: Optional[int] = os.stat(local).st_mtime_ns
             self.upload_info = UploadInfo.from_path(local)
         elif isinstance(source, bytes):
             self.upload_info = UploadInfo.from_bytes(source)
@@ -218,6 +221,7 @@ class CommitOperationAdd:
                 raise ValueError(
                     "path_or_fileobj is a file-like object but does not implement seek() and tell()"
                 ) from exc
+            _check_regular_stream(source)
             self.upload_info = UploadInfo.from_fileobj(source)
         else:
             raise ValueError(
@@ -225,6 +229,54 @@ class CommitOperationAdd:
                 " binary file object (io.BufferedIOBase). If you passed a file object, make"
                 " sure it was opened in binary mode ('rb')."
             )
+
+    def _check_path(self) -> None:
+        # A trailing "/" only makes sense for a folder to delete.
+        if self.path_in_repo.endswith("/"):
+            raise ValueError(
+                f"Invalid `path_in_repo` in CommitOperation: '{self.path_in_repo}' ends with"
+                " '/', it must name a file."
+            )
+
+    def open_source(self) -> BinaryIO:
+        """Open a local-file source afresh, checking it is still what was hashed.
+
+        Returns:
+            The file, open for binary reading (the caller closes it).
+
+        Raises:
+            SourceChangedError: its size or modification time changed since hashing.
+            TypeError: the source is not a local file.
+        """
+        source = self.path_or_fileobj
+        if not isinstance(source, str):
+            raise TypeError("open_source() is for local-file sources only.")
+        local = expanded_path(source)
+        handle = open(local, "rb")  # noqa: SIM115 (returned open to the caller)
+        try:
+            status = os.fstat(handle.fileno())
+            expected = self.upload_info.size
+            if status.st_size != expected or status.st_mtime_ns != getattr(
+                self, "_hashed_mtime_ns", status.st_mtime_ns
+            ):
+                raise self.changed_error(f"{expected} bytes expected, {status.st_size} found")
+        except BaseException:
+            handle.close()
+            raise
+        return handle
+
+    def changed_error(self, detail: str) -> SourceChangedError:
+        """The error for a source that is not what was hashed (``detail`` says how)."""
+        source = self.path_or_fileobj
+        where = (
+            f"'{expanded_path(source)}' (for '{self.path_in_repo}')"
+            if isinstance(source, str)
+            else f"'{self.path_in_repo}'"
+        )
+        return SourceChangedError(
+            f"The content of {where} changed after it was hashed ({detail}): build the"
+            " operation again to upload the new content."
+        )
 
     @contextmanager
     def as_file(self, with_tqdm: bool = False) -> Iterator[BinaryIO]:
@@ -247,7 +299,7 @@ class CommitOperationAdd:
         source = self.path_or_fileobj
         if isinstance(source, str):
             local = expanded_path(source)
-            with open(local, "rb") as handle:
+            with self.open_source() as handle:
                 if with_tqdm:
                     with tqdm(
                         desc=os.path.basename(local),
@@ -310,10 +362,7 @@ class CommitOperationAdd:
         if carry:
             yield base64.b64encode(carry)
         if seen != expected:
-            raise OSError(
-                f"The content of '{self.path_in_repo}' changed after it was hashed"
-                f" ({expected} bytes expected, {seen} read)."
-            )
+            raise self.changed_error(f"{expected} bytes expected, {seen} read")
 
 
 class _ProgressFile:
@@ -333,6 +382,20 @@ class _ProgressFile:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._handle, name)
+
+
+def _check_regular_stream(stream: BinaryIO) -> None:
+    """Refuse a stream over a device, pipe or socket (``/dev/zero`` never ends)."""
+    try:
+        mode = os.fstat(stream.fileno()).st_mode
+    except (OSError, AttributeError, ValueError):
+        return  # an in-memory stream: it has an end
+    if not stat.S_ISREG(mode):
+        name = getattr(stream, "name", repr(stream))
+        raise ValueError(
+            f"path_or_fileobj {name!r} is not a regular file (a device, pipe or socket"
+            " cannot be hashed and uploaded)."
+        )
 
 
 def expanded_path(path: str) -> str:

@@ -246,9 +246,15 @@ class CommitBody:
         #: Set when reading a source failed; the HTTP stack would report it only as a
         #: lost connection, so the caller re-raises this instead.
         self.failure: Optional[OSError] = None
+        self._handed_out = 0
 
     def __len__(self) -> int:
         return self._length
+
+    @property
+    def fully_read(self) -> bool:
+        """Whether every byte was handed out (an incomplete body cannot be applied)."""
+        return self._handed_out >= self._length
 
     def _iter_chunks(self) -> Iterator[bytes]:
         for piece in self._pieces:
@@ -277,7 +283,9 @@ class CommitBody:
             self._offset += len(piece)
             wanted -= len(piece)
             taken.append(piece)
-        return b"".join(taken)
+        data = b"".join(taken)
+        self._handed_out += len(data)
+        return data
 
 
 def commit_body(

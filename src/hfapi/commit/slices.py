@@ -11,7 +11,7 @@ import io
 import threading
 from typing import BinaryIO, Callable, Optional
 
-from .operations import CommitOperationAdd, expanded_path
+from .operations import CommitOperationAdd
 
 __all__ = ["OnRead", "SliceReader", "open_slice"]
 
@@ -33,6 +33,8 @@ class SliceReader:
         lock: held around each seek + read when the stream is shared.
         on_read: called with the number of bytes after each read (progress).
         owns_stream: close ``stream`` when the slice is closed.
+        describe: builds the error raised when the stream ends early (naming the
+            file); a plain ``OSError`` otherwise.
 
     Example:
         >>> reader = SliceReader(io.BytesIO(b"abcdef"), 2, 3)
@@ -49,6 +51,7 @@ class SliceReader:
         lock: Optional[threading.Lock] = None,
         on_read: Optional[OnRead] = None,
         owns_stream: bool = True,
+        describe: Optional[Callable[[str], OSError]] = None,
     ) -> None:
         self._stream = stream
         self._offset = offset
@@ -57,6 +60,10 @@ class SliceReader:
         self._lock = lock
         self._on_read = on_read
         self._owns_stream = owns_stream
+        self._describe = describe
+        #: Set when the source ran short; the HTTP stack reports that only as a lost
+        #: connection, so the session re-raises this instead (and does not retry).
+        self.failure: Optional[OSError] = None
 
     def __len__(self) -> int:
         return self._length
@@ -73,10 +80,12 @@ class SliceReader:
         else:
             data = self._read_at(self._offset + self._position, wanted)
         if not data:
-            raise OSError(
-                f"Unexpected end of data: expected {self._length} bytes from offset"
-                f" {self._offset}, the source was modified or truncated."
+            detail = (
+                f"unexpected end of data: {self._length} bytes expected from offset"
+                f" {self._offset}, the source was modified or truncated"
             )
+            self.failure = self._describe(detail) if self._describe else OSError(detail)
+            raise self.failure
         self._position += len(data)
         if self._on_read is not None:
             self._on_read(len(data))
@@ -102,7 +111,8 @@ def open_slice(
 ) -> SliceReader:
     """A fresh reader over ``length`` bytes of ``addition``'s content from ``offset``.
 
-    A local file is opened again (closed with the reader); bytes get their own
+    A local file is opened again (closed with the reader) after checking that it is
+    still what was hashed (:class:`SourceChangedError` otherwise); bytes get their own
     in-memory stream; a caller's stream is shared, so ``lock`` must be given when
     several slices of it are read at once.
 
@@ -111,8 +121,11 @@ def open_slice(
         b'cde'
     """
     source = addition.path_or_fileobj
+    describe = addition.changed_error
     if isinstance(source, str):
-        return SliceReader(open(expanded_path(source), "rb"), offset, length, on_read=on_read)
+        # Checked at open: a file that shrank or changed fails here, before sending.
+        stream = addition.open_source()
+        return SliceReader(stream, offset, length, on_read=on_read, describe=describe)
     if isinstance(source, bytes):
         return SliceReader(io.BytesIO(source), offset, length, on_read=on_read)
     return SliceReader(
@@ -122,4 +135,5 @@ def open_slice(
         lock=lock,
         on_read=on_read,
         owns_stream=False,
+        describe=describe,
     )
