@@ -36,6 +36,8 @@ REQUESTS_USERS = {
     "hfapi.api._base",
     "hfapi.api.users",
     "hfapi.commit.lfs",
+    "hfapi.commit.outcome",
+    "hfapi.api._commit_engine",
 }
 
 # Built from pieces so that this file does not match its own patterns.

@@ -8,7 +8,9 @@ Other client modules import ``requests`` only for its types and exception classe
 to send: ``_retry`` (classifies transport errors), ``errors`` (the exception tree derives
 from ``requests.HTTPError``, as the reference's does), ``api/_base`` and ``api/users``
 (the ``Response`` type; catching ``HTTPError``), ``commit/lfs`` (``HTTPBasicAuth`` for the
-LFS batch call; the ``Response`` type).
+LFS batch call; the ``Response`` type), ``commit/outcome`` (its errors derive from
+``requests.ConnectionError``) and ``api/_commit_engine`` (it catches the transport errors
+after which a commit's outcome must be read back).
 """
 
 from __future__ import annotations
