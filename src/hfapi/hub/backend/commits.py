@@ -21,7 +21,8 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 from ..errors import HubError, bad_request, entry_not_found, forbidden, revision_not_found
 from ..settings import HubSettings
 from ..storage import Storage
-from . import gitobj, timefmt
+from . import gitobj
+from .discussions import Discussions
 from .gitstore import GitStore
 from .identity import Caller, Identity
 from .lfs import OID_RE, Lfs
@@ -82,6 +83,7 @@ class Commits:
         refs: Refs,
         git: GitStore,
         lfs: Lfs,
+        discussions: Discussions,
     ) -> None:
         self.storage = storage
         self.settings = settings
@@ -90,6 +92,7 @@ class Commits:
         self.refs = refs
         self.git = git
         self.lfs = lfs
+        self.discussions = discussions
 
     def gitattributes_rules(self, files: Dict[str, str]) -> List[Tuple[re.Pattern[str], bool]]:
         """The LFS rules of the ``.gitattributes`` in a snapshot's files."""
@@ -168,7 +171,7 @@ class Commits:
             if not ref.startswith("refs/heads/"):
                 raise revision_not_found(revision)
         elif ref.startswith("refs/pr/"):
-            self._check_pr_write(caller, repo, int(ref[len("refs/pr/") :]))
+            self.discussions.check_push(caller, repo, int(ref[len("refs/pr/") :]))
         elif ref.startswith("refs/heads/"):
             self.repos.check_write(caller, repo.namespace)
         else:
@@ -185,6 +188,7 @@ class Commits:
 
         name = caller.name or "admin"
         email = f"{name}@users.noreply.huggingface.co" if caller.name else "admin@localhost"
+        author = caller.name or ""  # the admin token shows as a deleted user in threads
         with self.storage.transaction() as db:
             head = self.repos.resolve(repo, ref).commit
             if parent is not None:
@@ -216,30 +220,14 @@ class Commits:
             self.repos.record_commit(db, repo.pk, oid)
             if not create_pr:
                 self.refs.move(db, repo.pk, ref, oid, head)
+                if ref.startswith("refs/pr/"):
+                    num = int(ref[len("refs/pr/") :])
+                    self.discussions.record_push(db, repo, num, author, title.strip(), oid)
                 return CommitResult(oid, None)
-            num = self._next_discussion_number(db, repo.pk)
-            self.refs.move(db, repo.pk, f"refs/pr/{num}", oid, None)
-            db.execute(
-                "INSERT INTO discussions (repo, num, is_pr, status, title, description, author,"
-                " target_branch, created_at) VALUES (?, ?, 1, 'open', ?, ?, ?, ?, ?)",
-                (repo.pk, num, title.strip(), description, name, ref, timefmt.now()),
+            num = self.discussions.open_from_commit(
+                db, repo, author, title.strip(), description, ref, oid
             )
             return CommitResult(oid, num)
-
-    def _check_pr_write(self, caller: Caller, repo: Repo, num: int) -> None:
-        # The PR's author may push to it, as may anyone who can write to the repo.
-        with self.storage.transaction() as db:
-            row = db.execute(
-                "SELECT author FROM discussions WHERE repo = ? AND num = ?", (repo.pk, num)
-            ).fetchone()
-        if row is not None and row[0] == caller.name:
-            return
-        self.repos.check_write(caller, repo.namespace)
-
-    @staticmethod
-    def _next_discussion_number(db: Any, pk: int) -> int:
-        row = db.execute("SELECT MAX(num) FROM discussions WHERE repo = ?", (pk,)).fetchone()
-        return int(row[0] or 0) + 1
 
     def _read_payload(
         self, repo: Repo, lines: Iterable[bytes]

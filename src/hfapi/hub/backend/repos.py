@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ... import constants
 from ..errors import HubError, bad_request, conflict, forbidden, repo_not_found, revision_not_found
@@ -115,6 +115,8 @@ class Repos:
         self.storage = storage
         self.identity = identity
         self.git = git
+        #: Called as ``hook(db, pk)`` inside a repo's deletion, by modules owning per-repo rows.
+        self.delete_hooks: List[Callable[[Any, int], None]] = []
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -250,8 +252,10 @@ class Repos:
         """
         repo = self.writable(caller, repo_type, repo_id)
         with self.storage.transaction() as db:
-            for table in ("refs", "repo_commits", "repo_lfs", "likes", "discussions"):
+            for table in ("refs", "repo_commits", "repo_lfs", "likes"):
                 db.execute(f"DELETE FROM {table} WHERE repo = ?", (repo.pk,))
+            for hook in self.delete_hooks:
+                hook(db, repo.pk)
             db.execute("DELETE FROM repos WHERE id = ?", (repo.pk,))
 
     def move(self, caller: Optional[Caller], repo_type: str, from_id: str, to_id: str) -> Repo:
