@@ -24,6 +24,7 @@ from .gitstore import GitStore
 from .identity import Caller, Identity, new_token
 from .lfs import Lfs
 from .likes import Likes
+from .pulls import PullRequests
 from .refs import Refs
 from .repos import Repo, Repos, split_repo_id
 
@@ -65,7 +66,8 @@ class Backend:
         self.repos = Repos(storage, self.identity, self.git)
         self.refs = Refs(storage, self.repos, self.git)
         self.lfs = Lfs(storage, self.repos, settings, secret)
-        self.discussions = Discussions(storage, self.identity, self.repos, self.refs, self.git)
+        self.discussions = Discussions(storage, self.identity, self.repos, self.refs)
+        self.pulls = PullRequests(storage, self.discussions, self.repos, self.refs, self.git)
         self.commits = Commits(
             storage,
             settings,
@@ -74,7 +76,7 @@ class Backend:
             self.refs,
             self.git,
             self.lfs,
-            self.discussions,
+            self.pulls,
         )
         self.likes = Likes(storage, self.identity, self.repos)
         self.faults = FaultInjector()  # off until a plan is set; never persisted

@@ -22,10 +22,10 @@ from ..errors import HubError, bad_request, entry_not_found, forbidden, revision
 from ..settings import HubSettings
 from ..storage import Storage
 from . import gitobj
-from .discussions import Discussions
 from .gitstore import GitStore
 from .identity import Caller, Identity
 from .lfs import OID_RE, Lfs
+from .pulls import PullRequests
 from .refs import Refs
 from .repos import Repo, Repos
 
@@ -83,7 +83,7 @@ class Commits:
         refs: Refs,
         git: GitStore,
         lfs: Lfs,
-        discussions: Discussions,
+        pulls: PullRequests,
     ) -> None:
         self.storage = storage
         self.settings = settings
@@ -92,7 +92,7 @@ class Commits:
         self.refs = refs
         self.git = git
         self.lfs = lfs
-        self.discussions = discussions
+        self.pulls = pulls
 
     def gitattributes_rules(self, files: Dict[str, str]) -> List[Tuple[re.Pattern[str], bool]]:
         """The LFS rules of the ``.gitattributes`` in a snapshot's files."""
@@ -171,7 +171,7 @@ class Commits:
             if not ref.startswith("refs/heads/"):
                 raise revision_not_found(revision)
         elif ref.startswith("refs/pr/"):
-            self.discussions.check_push(caller, repo, int(ref[len("refs/pr/") :]))
+            self.pulls.check_push(caller, repo, int(ref[len("refs/pr/") :]))
         elif ref.startswith("refs/heads/"):
             self.repos.check_write(caller, repo.namespace)
         else:
@@ -222,9 +222,9 @@ class Commits:
                 self.refs.move(db, repo.pk, ref, oid, head)
                 if ref.startswith("refs/pr/"):
                     num = int(ref[len("refs/pr/") :])
-                    self.discussions.record_push(db, repo, num, author, title.strip(), oid)
+                    self.pulls.record_push(db, repo, num, author, title.strip(), oid)
                 return CommitResult(oid, None)
-            num = self.discussions.open_from_commit(
+            num = self.pulls.open_from_commit(
                 db, repo, author, title.strip(), description, ref, oid
             )
             return CommitResult(oid, num)

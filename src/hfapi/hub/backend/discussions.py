@@ -23,8 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..errors import HubError, bad_request, forbidden, not_found
 from ..storage import Storage
-from . import prdiff, timefmt
-from .gitstore import GitStore
+from . import timefmt
 from .identity import Caller, Identity
 from .refs import Refs
 from .repos import Repo, Repos
@@ -177,12 +176,10 @@ class Page:
 
 @dataclasses.dataclass(frozen=True)
 class Details:
-    """A thread with its events and, for a pull request, its conflicts and diff."""
+    """A thread with its events."""
 
     discussion: Discussion
     events: List[Event]
-    conflicting_files: List[str]
-    diff: Optional[str]
 
 
 def _check_title(title: Any) -> str:
@@ -213,14 +210,12 @@ class Discussions:
         identity: Identity,
         repos: Repos,
         refs: Refs,
-        git: GitStore,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.storage = storage
         self.identity = identity
         self.repos = repos
         self.refs = refs
-        self.git = git
         self.clock = clock
         with storage.transaction() as db:
             migrate_discussions_v2(db)
@@ -249,30 +244,18 @@ class Discussions:
             items = [self._thread(db, repo, row) for row in rows]
         return Page(items, int(count), index * PAGE_SIZE, int(closed))
 
-    def details(
-        self, caller: Optional[Caller], repo_type: str, repo_id: str, num: int, with_diff: bool
-    ) -> Details:
+    def details(self, caller: Optional[Caller], repo_type: str, repo_id: str, num: int) -> Details:
         """A thread with its events (hidden comments redacted for non-writers).
 
         Raises:
             HubError: 401/404 ``RepoNotFound``, 404 for an unknown thread.
         """
         repo = self.repos.visible(caller, repo_type, repo_id)
-        moderator = self._is_writer(caller, repo)
+        moderator = self.is_writer(caller, repo)
         with self.storage.transaction() as db:
-            thread = self._get(db, repo, num)
+            thread = self.get(db, repo, num)
             events = self._events(db, repo.pk, num, moderator)
-        conflicting: List[str] = []
-        diff = None
-        if thread.is_pr:
-            state = self._pr_state(repo, thread)
-            if state is not None and thread.status in ("open", "draft"):
-                conflicting = prdiff.conflicts(state.pr_changes, state.target_changes)
-            if state is not None and with_diff:
-                diff = prdiff.unified_diff(state.base_files, state.pr_changes, self._read_blob)
-            elif with_diff:
-                diff = ""
-        return Details(thread, events, conflicting, diff)
+        return Details(thread, events)
 
     def _thread(self, db: sqlite3.Connection, repo: Repo, row: Sequence[Any]) -> Discussion:
         num, is_pr, status, title, author, created, target, merge_commit = row
@@ -294,7 +277,12 @@ class Discussions:
             int(comments),
         )
 
-    def _get(self, db: sqlite3.Connection, repo: Repo, num: int) -> Discussion:
+    def get(self, db: sqlite3.Connection, repo: Repo, num: int) -> Discussion:
+        """The thread ``num`` of a repo.
+
+        Raises:
+            HubError: 404 when the repo has no such thread.
+        """
         row = db.execute(
             f"SELECT {_THREAD_COLUMNS} FROM discussions WHERE repo = ? AND num = ?",
             (repo.pk, num),
@@ -346,7 +334,12 @@ class Discussions:
 
     # -- permissions ------------------------------------------------------------------------
 
-    def _actor(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> Tuple[Caller, Repo]:
+    def actor(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> Tuple[Caller, Repo]:
+        """The caller and repo of a change: the repo must be visible, the token a write one.
+
+        Raises:
+            HubError: 401/404 ``RepoNotFound``, 401 anonymous, 403 read token.
+        """
         repo = self.repos.visible(caller, repo_type, repo_id)
         if caller is None:
             raise HubError(401, "You must be authenticated to do this")
@@ -354,15 +347,17 @@ class Discussions:
             raise forbidden("This operation needs a token with the 'write' role")
         return caller, repo
 
-    def _is_writer(self, caller: Optional[Caller], repo: Repo) -> bool:
+    def is_writer(self, caller: Optional[Caller], repo: Repo) -> bool:
+        """Whether ``caller`` may write to ``repo`` (and so moderate its threads)."""
         return caller is not None and self.identity.can_write(caller, repo.namespace)
 
     def _check_author_or_writer(self, caller: Caller, repo: Repo, author: str, what: str) -> None:
-        if caller.name != author and not self._is_writer(caller, repo):
+        if caller.name != author and not self.is_writer(caller, repo):
             raise forbidden(f"Only the author or a writer of {repo.repo_id} may {what}")
 
     @staticmethod
-    def _name(caller: Caller) -> str:
+    def display_name(caller: Caller) -> str:
+        """The author name stored for ``caller`` (``""`` for the admin token)."""
         return caller.name or ""
 
     def _now(self) -> Tuple[str, str]:
@@ -385,20 +380,20 @@ class Discussions:
         Raises:
             HubError: 400 (title of 3 to 200 characters), 401/403/404.
         """
-        caller, repo = self._actor(caller, repo_type, repo_id)
+        caller, repo = self.actor(caller, repo_type, repo_id)
         clean_title = _check_title(title)
         if description is not None and not isinstance(description, str):
             raise bad_request("'description' must be a string")
         with self.storage.transaction() as db:
-            num = self._new_thread(
-                db, repo, self._name(caller), clean_title, description or "", pull_request
+            num = self.open_thread(
+                db, repo, self.display_name(caller), clean_title, description or "", pull_request
             )
             if pull_request:
                 head = self.repos.resolve(repo, DEFAULT_TARGET).commit
                 self.refs.move(db, repo.pk, f"refs/pr/{num}", head, None)
-            return self._get(db, repo, num)
+            return self.get(db, repo, num)
 
-    def _new_thread(
+    def open_thread(
         self,
         db: sqlite3.Connection,
         repo: Repo,
@@ -409,6 +404,15 @@ class Discussions:
         status: Optional[str] = None,
         target: str = DEFAULT_TARGET,
     ) -> int:
+        """Insert a thread with its opening comment (in the caller's transaction).
+
+        Args:
+            status: defaults to ``draft`` for a pull request, ``open`` otherwise.
+            target: the branch a pull request merges into.
+
+        Returns:
+            The thread's number: one more than the repo's highest.
+        """
         row = db.execute("SELECT MAX(num) FROM discussions WHERE repo = ?", (repo.pk,)).fetchone()
         num = int(row[0] or 0) + 1
         event_id, now = self._now()
@@ -438,11 +442,11 @@ class Discussions:
         Raises:
             HubError: 400 (empty comment), 401/403/404.
         """
-        caller, repo = self._actor(caller, repo_type, repo_id)
+        caller, repo = self.actor(caller, repo_type, repo_id)
         text = _check_text(text, "comment")
         with self.storage.transaction() as db:
-            self._get(db, repo, num)
-            event_id = self._add_comment(db, repo, num, self._name(caller), text)
+            self.get(db, repo, num)
+            event_id = self._add_comment(db, repo, num, self.display_name(caller), text)
             return self._find_event(db, repo, num, event_id)
 
     def _add_comment(
@@ -452,7 +456,7 @@ class Discussions:
         _insert_comment(db, event_id, repo.pk, num, author, now, text)
         return event_id
 
-    def _add_event(
+    def add_event(
         self,
         db: sqlite3.Connection,
         repo: Repo,
@@ -461,6 +465,7 @@ class Discussions:
         kind: str,
         data: Dict[str, Any],
     ) -> Event:
+        """Append a non-comment event to a thread (in the caller's transaction)."""
         event_id, now = self._now()
         _insert_event(db, event_id, repo.pk, num, kind, author, now, data)
         return Event(event_id, kind, author, now, data)
@@ -473,17 +478,17 @@ class Discussions:
         Raises:
             HubError: 400 (title length), 401/403/404.
         """
-        caller, repo = self._actor(caller, repo_type, repo_id)
+        caller, repo = self.actor(caller, repo_type, repo_id)
         new_title = _check_title(title)
         with self.storage.transaction() as db:
-            thread = self._get(db, repo, num)
+            thread = self.get(db, repo, num)
             self._check_author_or_writer(caller, repo, thread.author, "rename this discussion")
             db.execute(
                 "UPDATE discussions SET title = ? WHERE repo = ? AND num = ?",
                 (new_title, repo.pk, num),
             )
             data = {"from": thread.title, "to": new_title}
-            return self._add_event(db, repo, num, self._name(caller), "title-change", data)
+            return self.add_event(db, repo, num, self.display_name(caller), "title-change", data)
 
     def set_status(
         self,
@@ -499,21 +504,23 @@ class Discussions:
         Raises:
             HubError: 400 (status not ``open``/``closed``, unchanged, or merged), 401/403/404.
         """
-        caller, repo = self._actor(caller, repo_type, repo_id)
+        caller, repo = self.actor(caller, repo_type, repo_id)
         if status not in ("open", "closed"):
             raise bad_request("'status' must be 'open' or 'closed'")
         if comment is not None and not isinstance(comment, str):
             raise bad_request("'comment' must be a string")
         with self.storage.transaction() as db:
-            thread = self._get(db, repo, num)
+            thread = self.get(db, repo, num)
             self._check_author_or_writer(caller, repo, thread.author, "change its status")
             if thread.status == "merged":
                 raise bad_request("A merged pull request cannot change status")
             if thread.status == status:
                 raise bad_request(f"The discussion is already {status}")
-            return self._change_status(db, repo, num, self._name(caller), str(status), comment)
+            return self.change_status(
+                db, repo, num, self.display_name(caller), str(status), comment
+            )
 
-    def _change_status(
+    def change_status(
         self,
         db: sqlite3.Connection,
         repo: Repo,
@@ -522,12 +529,13 @@ class Discussions:
         status: str,
         comment: Optional[str],
     ) -> Event:
+        """Set a thread's status, after an optional comment; return the status event."""
         if comment and comment.strip():
             self._add_comment(db, repo, num, author, comment.strip())
         db.execute(
             "UPDATE discussions SET status = ? WHERE repo = ? AND num = ?", (status, repo.pk, num)
         )
-        return self._add_event(db, repo, num, author, "status-change", {"status": status})
+        return self.add_event(db, repo, num, author, "status-change", {"status": status})
 
     # -- comments ---------------------------------------------------------------------------
 
@@ -545,10 +553,10 @@ class Discussions:
         Raises:
             HubError: 400 (empty text, hidden comment), 401/403/404.
         """
-        caller, repo = self._actor(caller, repo_type, repo_id)
+        caller, repo = self.actor(caller, repo_type, repo_id)
         content = _check_text(content, "content")
         with self.storage.transaction() as db:
-            self._get(db, repo, num)
+            self.get(db, repo, num)
             event = self._find_event(db, repo, num, event_id)
             if event.author != caller.name and not caller.is_admin:
                 raise forbidden("Only the author of a comment may edit it")
@@ -557,7 +565,7 @@ class Discussions:
             db.execute(
                 "INSERT INTO discussion_comment_versions (event, repo, raw, author, updated_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (event.id, repo.pk, content, self._name(caller), self._now()[1]),
+                (event.id, repo.pk, content, self.display_name(caller), self._now()[1]),
             )
             return self._find_event(db, repo, num, event.id)
 
@@ -569,165 +577,28 @@ class Discussions:
         Raises:
             HubError: 401/403/404.
         """
-        caller, repo = self._actor(caller, repo_type, repo_id)
+        caller, repo = self.actor(caller, repo_type, repo_id)
         with self.storage.transaction() as db:
-            self._get(db, repo, num)
+            self.get(db, repo, num)
             event = self._find_event(db, repo, num, event_id)
-            if not self._is_writer(caller, repo):
+            if not self.is_writer(caller, repo):
                 raise forbidden(f"Only a writer of {repo.repo_id} may hide comments")
             db.execute("UPDATE discussion_events SET hidden = 1 WHERE id = ?", (event.id,))
             return self._find_event(db, repo, num, event.id)
 
-    # -- pull requests ----------------------------------------------------------------------
-
-    def open_from_commit(
-        self,
-        db: sqlite3.Connection,
-        repo: Repo,
-        author: str,
-        title: str,
-        description: str,
-        target_ref: str,
-        head: str,
-    ) -> int:
-        """Open a pull request for a commit made with ``create_pr`` (in its transaction).
-
-        The PR is ``open``, targets ``target_ref``, owns ``refs/pr/N`` at ``head`` and
-        lists the commit as its first commit event.
-
-        Returns:
-            The PR number.
-        """
-        num = self._new_thread(db, repo, author, title, description, True, "open", target_ref)
-        self.refs.move(db, repo.pk, f"refs/pr/{num}", head, None)
-        self.record_push(db, repo, num, author, title, head)
-        return num
-
-    def check_push(self, caller: Caller, repo: Repo, num: int) -> None:
-        """Allow a commit to ``refs/pr/N``: its author or a writer, and not once merged.
-
-        Raises:
-            HubError: 400 for a merged PR, 403 for anyone else.
-        """
-        with self.storage.transaction() as db:
-            row = db.execute(
-                "SELECT author, status FROM discussions WHERE repo = ? AND num = ? AND is_pr = 1",
-                (repo.pk, num),
-            ).fetchone()
-        if row is not None and row[1] == "merged":
-            raise bad_request(f"Pull request #{num} is merged: open a new one")
-        if row is not None and row[0] == caller.name:
-            return
-        self.repos.check_write(caller, repo.namespace)
-
-    def record_push(
-        self, db: sqlite3.Connection, repo: Repo, num: int, author: str, subject: str, oid: str
-    ) -> None:
-        """Add a commit event to pull request ``num`` (inside the commit's transaction)."""
-        if db.execute(
-            "SELECT 1 FROM discussions WHERE repo = ? AND num = ?", (repo.pk, num)
-        ).fetchone():
-            self._add_event(db, repo, num, author, "commit", {"subject": subject, "oid": oid})
-
-    def merge(
-        self,
-        caller: Optional[Caller],
-        repo_type: str,
-        repo_id: str,
-        num: int,
-        comment: Any = None,
-    ) -> Event:
-        """Apply a pull request's changes to its target as one commit; mark it merged.
-
-        Raises:
-            HubError: 400 (not a PR, not open, no changes, conflicts), 401/403/404.
-        """
-        caller, repo = self._actor(caller, repo_type, repo_id)
-        if comment is not None and not isinstance(comment, str):
-            raise bad_request("'comment' must be a string")
-        with self.storage.transaction() as db:
-            thread = self._get(db, repo, num)
-            if not thread.is_pr:
-                raise bad_request(f"Discussion #{num} is not a pull request")
-            if not self._is_writer(caller, repo):
-                raise forbidden(f"Only a writer of {repo.repo_id} may merge pull requests")
-            self._check_mergeable(thread)
-            oid = self._merge_commit(db, caller, repo, thread)
-            db.execute(
-                "UPDATE discussions SET merge_commit = ? WHERE repo = ? AND num = ?",
-                (oid, repo.pk, num),
-            )
-            return self._change_status(db, repo, num, self._name(caller), "merged", comment)
-
-    @staticmethod
-    def _check_mergeable(thread: Discussion) -> None:
-        if thread.status == "merged":
-            raise bad_request(f"Pull request #{thread.num} is already merged")
-        if thread.status == "closed":
-            raise bad_request(f"Pull request #{thread.num} is closed: reopen it to merge it")
-        if thread.status == "draft":
-            raise bad_request(f"Pull request #{thread.num} is a draft: open it to merge it")
-
-    def _merge_commit(
-        self, db: sqlite3.Connection, caller: Caller, repo: Repo, thread: Discussion
-    ) -> str:
-        state = self._pr_state(repo, thread)
-        if state is None:
-            raise bad_request(f"The target branch of pull request #{thread.num} is gone")
-        if not state.pr_changes:
-            raise bad_request("This pull request has no associated changes")
-        clash = prdiff.conflicts(state.pr_changes, state.target_changes)
-        if clash:
-            raise bad_request(
-                f"Pull request #{thread.num} has conflicts with {thread.target_branch}"
-                f" in: {', '.join(clash)}"
-            )
-        files = prdiff.apply(state.target_files, state.pr_changes)
-        name = caller.name or "admin"
-        email = f"{name}@users.noreply.huggingface.co" if caller.name else "admin@localhost"
+    def find(self, db: sqlite3.Connection, repo: Repo, num: int) -> Optional[Discussion]:
+        """The thread ``num`` of a repo, or ``None``."""
         try:
-            oid = self.git.write_commit(
-                db,
-                files,
-                (state.target_head,),
-                name,
-                email,
-                int(self.clock()),
-                f"{thread.title} (#{thread.num})",
-                "",
-                taken=lambda o: self.repos.has_commit(repo.pk, o),
-            )
-        except ValueError as error:  # a path is a file on one side, a folder on the other
-            raise bad_request(f"Pull request #{thread.num} has conflicts: {error}") from None
-        self.repos.record_commit(db, repo.pk, oid)
-        self.refs.move(db, repo.pk, str(thread.target_branch), oid, state.target_head)
-        return oid
-
-    def _pr_state(self, repo: Repo, thread: Discussion) -> Optional[_PrState]:
-        """The PR's and the target's trees and changes since their merge base, if both exist."""
-        refs = self.repos.refs(repo)
-        pr_ref = refs.get(f"refs/pr/{thread.num}")
-        target_ref = refs.get(str(thread.target_branch))
-        if pr_ref is None or target_ref is None:
+            return self.get(db, repo, num)
+        except HubError:
             return None
-        pr_head, target_head = pr_ref[0], target_ref[0]
-        base = prdiff.merge_base(
-            (oid for oid, _ in self.git.history(pr_head)),
-            (oid for oid, _ in self.git.history(target_head)),
-        )
-        base_files = self.git.snapshot(base).files if base else {}
-        target_files = self.git.snapshot(target_head).files
-        return _PrState(
-            target_head,
-            base_files,
-            target_files,
-            prdiff.changes(base_files, self.git.snapshot(pr_head).files),
-            prdiff.changes(base_files, target_files),
-        )
 
-    def _read_blob(self, oid: str) -> bytes:
-        with self.storage.open_content("git", oid) as handle:
-            return handle.read()
+    def set_merge_commit(self, db: sqlite3.Connection, repo: Repo, num: int, oid: str) -> None:
+        """Record the commit that merged pull request ``num`` (in the merge's transaction)."""
+        db.execute(
+            "UPDATE discussions SET merge_commit = ? WHERE repo = ? AND num = ?",
+            (oid, repo.pk, num),
+        )
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -762,12 +633,3 @@ class Discussions:
             }
             for pk, num, is_pr, status, title, author, target, merged in rows
         ]
-
-
-@dataclasses.dataclass(frozen=True)
-class _PrState:
-    target_head: str
-    base_files: Dict[str, str]
-    target_files: Dict[str, str]
-    pr_changes: prdiff.Changes
-    target_changes: prdiff.Changes

@@ -128,20 +128,21 @@ def listing(hub: Backend, req: Request) -> Response:
 
 def details(hub: Backend, req: Request) -> Response:
     """``GET .../discussions/{num}[?diff=1]``: a thread with its events."""
-    found = hub.discussions.details(req.caller, *_where(req), _num(req), req.flag("diff"))
+    found = hub.discussions.details(req.caller, *_where(req), _num(req))
     authors = _Authors(hub)
     thread = found.discussion
     body = render_summary(thread, authors)
     body["locked"] = False
     body["events"] = [render_event(event, authors) for event in found.events]
     if thread.is_pr:
+        review = hub.pulls.review(thread, req.flag("diff"))
         changes: Dict[str, Any] = {"base": thread.target_branch}
         if thread.merge_commit:
             changes["mergeCommitId"] = thread.merge_commit
         body["changes"] = changes
-        body["filesWithConflicts"] = found.conflicting_files
-    if found.diff is not None:
-        body["diff"] = found.diff
+        body["filesWithConflicts"] = review.conflicting_files
+        if review.diff is not None:
+            body["diff"] = review.diff
     return json_response(body)
 
 
@@ -191,7 +192,7 @@ def status(hub: Backend, req: Request) -> Response:
 def merge(hub: Backend, req: Request) -> Response:
     """``POST .../discussions/{num}/merge`` ``[{comment}]``: the merge's status change."""
     body = req.json_object()
-    event = hub.discussions.merge(req.caller, *_where(req), _num(req), body.get("comment"))
+    event = hub.pulls.merge(req.caller, *_where(req), _num(req), body.get("comment"))
     return _event_answer(hub, "newStatus", event)
 
 
