@@ -111,6 +111,17 @@ def test_titles_bodies_and_unknown_threads(http: Http, user: HubUser, repo: str)
     assert error_of(missing)[:2] == (404, "RepoNotFound")
 
 
+def test_times_and_ids_come_from_the_clock(
+    http: Http, hub: LocalHub, user: HubUser, repo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hub.backend.discussions, "clock", lambda: 1_700_000_000.5)
+    num = open_thread(http, user.token, repo)
+    found = details(http, repo, num)
+    assert found["createdAt"] == "2023-11-14T22:13:20.500Z"
+    assert found["events"][0]["createdAt"] == "2023-11-14T22:13:20.500Z"
+    assert found["events"][0]["id"].startswith(f"{1_700_000_000:08x}")
+
+
 # -- comments ---------------------------------------------------------------------------------
 
 

@@ -198,7 +198,7 @@ def _check_text(text: Any, name: str) -> str:
 
 
 class Discussions:
-    """Threads of every repo, and the pull requests' refs and merges.
+    """The threads of every repo: their rows, events and rules (``pulls`` adds git's side).
 
     Args:
         clock: seconds since the epoch (injected by tests).
