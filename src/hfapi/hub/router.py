@@ -30,7 +30,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 from urllib.parse import unquote
 
 from .backend import Backend
-from .routes import admin, commits, files, lfs, likes, refs, repos, users
+from .routes import admin, commits, discussions, files, lfs, likes, refs, repos, users
 from .wire import Request, Response
 
 Handler = Callable[[Backend, Request], Response]
@@ -84,6 +84,8 @@ class Route:
 _INFO = ("model_info", "dataset_info", "space_info", "repo_info")
 _UPLOAD = ("create_commit", "upload_file", "upload_folder")
 _LFS = ("create_commit (LFS)", "upload_file (LFS)", "upload_folder (LFS)")
+_MULTI = "create_commits_on_pr"
+_THREAD = "/api/{type}/{repo}/discussions/{num}"
 
 ROUTES: List[Route] = [
     Route(
@@ -139,6 +141,52 @@ ROUTES: List[Route] = [
         commits.commit,
         (*_UPLOAD, "delete_file", "delete_folder"),
         write=True,
+    ),
+    Route(
+        "GET",
+        "/api/{type}/{repo}/discussions",
+        discussions.listing,
+        ("get_repo_discussions", _MULTI),
+    ),
+    Route(
+        "POST",
+        "/api/{type}/{repo}/discussions",
+        discussions.create,
+        ("create_discussion", "create_pull_request", _MULTI),
+    ),
+    Route(
+        "GET",
+        _THREAD,
+        discussions.details,
+        ("get_discussion_details", "create_discussion", "create_pull_request", _MULTI),
+    ),
+    Route(
+        "POST",
+        f"{_THREAD}/comment",
+        discussions.comment,
+        ("comment_discussion", _MULTI),
+    ),
+    Route("POST", f"{_THREAD}/title", discussions.title, ("rename_discussion", _MULTI)),
+    Route(
+        "POST",
+        f"{_THREAD}/status",
+        discussions.status,
+        ("change_discussion_status", _MULTI),
+    ),
+    Route(
+        "POST", f"{_THREAD}/merge", discussions.merge, ("merge_pull_request", _MULTI), write=True
+    ),
+    Route(
+        "POST",
+        f"{_THREAD}/comment/{{comment}}/edit",
+        discussions.edit_comment,
+        ("edit_discussion_comment", _MULTI),
+    ),
+    Route(
+        "POST",
+        f"{_THREAD}/comment/{{comment}}/hide",
+        discussions.hide_comment,
+        ("hide_discussion_comment",),
     ),
     Route("POST", "/api/{type}/{repo}/like", likes.like, ("like",), write=True),
     Route("DELETE", "/api/{type}/{repo}/like", likes.unlike, ("unlike",), write=True),

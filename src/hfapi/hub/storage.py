@@ -96,6 +96,17 @@ def _schema_v3(db: sqlite3.Connection) -> None:
         logger.warning("Repos differing only by case exist; case-insensitive index not created")
 
 
+def _schema_v4(db: sqlite3.Connection) -> None:
+    """Version 4: discussions and pull requests with their events and comment versions.
+
+    The tables belong to the discussions backend, which keeps their DDL next to its rules;
+    imported here, when the step runs, because the backend itself is built on this module.
+    """
+    from .backend.discussions import migrate_discussions_v2
+
+    migrate_discussions_v2(db)
+
+
 #: One step: SQL statements, or a function of the connection for a step that must decide.
 Migration = Union[Tuple[str, ...], Callable[[sqlite3.Connection], None]]
 
@@ -106,6 +117,7 @@ MIGRATIONS: Tuple[Migration, ...] = (
     _SCHEMA_V1,
     _SCHEMA_V2,
     _schema_v3,
+    _schema_v4,
 )
 
 #: The schema version this code writes and understands.
@@ -130,6 +142,8 @@ STATE_TABLES = (
     "repo_lfs",
     "likes",
     "discussions",
+    "discussion_events",
+    "discussion_comment_versions",
     "repo_access",
 )
 

@@ -20,10 +20,12 @@ from ..storage import Storage
 from . import gitobj
 from .commits import Commits, check_path
 from .config import check_config, config_entry
+from .discussions import Discussions
 from .gitstore import BlobInfo, GitStore
 from .identity import Caller, Identity, new_token
 from .lfs import Lfs
 from .likes import Likes
+from .pulls import PullRequests
 from .refs import Refs
 from .repos import Repo, Repos, split_repo_id
 
@@ -68,8 +70,17 @@ class Backend:
         self.repos = Repos(storage, self.identity, self.git)
         self.refs = Refs(storage, self.repos, self.git)
         self.lfs = Lfs(storage, self.repos, settings, secret)
+        self.discussions = Discussions(storage, self.identity, self.repos, self.refs)
+        self.pulls = PullRequests(storage, self.discussions, self.repos, self.refs, self.git)
         self.commits = Commits(
-            storage, settings, self.identity, self.repos, self.refs, self.git, self.lfs
+            storage,
+            settings,
+            self.identity,
+            self.repos,
+            self.refs,
+            self.git,
+            self.lfs,
+            self.pulls,
         )
         self.likes = Likes(storage, self.identity, self.repos)
         self.faults = FaultInjector()  # off until a plan is set; never persisted
@@ -118,7 +129,9 @@ class Backend:
 
         The default user, its token and the admin token keep their values.
         """
-        self.storage.wipe()
+        with self.storage.transaction():
+            self.storage.wipe()
+            self.discussions.clear()
         self.git.clear_caches()
         self._bootstrap()
         if self._config:
@@ -322,27 +335,12 @@ class Backend:
             )
         with self.storage.transaction() as db:
             likes = db.execute("SELECT user, repo, created_at FROM likes ORDER BY rowid").fetchall()
-            discussions = db.execute(
-                "SELECT repo, num, is_pr, status, title, author, target_branch FROM discussions"
-                " ORDER BY repo, num"
-            ).fetchall()
         return {
             **self.identity.dump(),
             "settings": self.settings.as_dict(),
             "repos": repos,
             "likes": [{"user": u, "repo": r, "createdAt": c} for u, r, c in likes],
             "lfs": self.lfs.dump(),
-            "discussions": [
-                {
-                    "repo": r,
-                    "num": n,
-                    "isPullRequest": bool(p),
-                    "status": st,
-                    "title": t,
-                    "author": a,
-                    "targetBranch": b,
-                }
-                for r, n, p, st, t, a, b in discussions
-            ],
+            "discussions": self.discussions.dump(),
             "time": time.time(),
         }

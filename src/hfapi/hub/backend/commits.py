@@ -21,10 +21,11 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 from ..errors import HubError, bad_request, entry_not_found, forbidden, revision_not_found
 from ..settings import HubSettings
 from ..storage import Storage
-from . import gitobj, timefmt
+from . import gitobj
 from .gitstore import GitStore
 from .identity import Caller, Identity
 from .lfs import OID_RE, Lfs
+from .pulls import PullRequests
 from .refs import UNSAFE_CHARS, Refs
 from .repos import Repo, Repos, commit_author
 
@@ -115,6 +116,7 @@ class Commits:
         refs: Refs,
         git: GitStore,
         lfs: Lfs,
+        pulls: PullRequests,
     ) -> None:
         self.storage = storage
         self.settings = settings
@@ -123,6 +125,7 @@ class Commits:
         self.refs = refs
         self.git = git
         self.lfs = lfs
+        self.pulls = pulls
 
     def gitattributes_rules(self, files: Dict[str, str]) -> List[Tuple[re.Pattern[str], bool]]:
         """The LFS rules of the ``.gitattributes`` in a snapshot's files."""
@@ -206,6 +209,7 @@ class Commits:
         if not isinstance(title, str) or not title.strip() or not isinstance(description, str):
             raise bad_request("The header needs a non-empty 'summary'")
         message = (title.strip(), description.strip())
+        author = caller.name or ""  # the admin token shows as a deleted user in threads
         with self.storage.transaction() as db:
             base, head = self._base(repo, ref, parent, create_pr)
             files = self._apply(dict(self.git.snapshot(base).files), operations)
@@ -224,9 +228,12 @@ class Commits:
             self.repos.record_commit(db, repo.pk, oid)
             if not create_pr:
                 self.refs.move(db, repo.pk, ref, oid, head)
+                if ref.startswith("refs/pr/"):
+                    num = int(ref[len("refs/pr/") :])
+                    self.pulls.record_push(db, repo, num, author, title.strip(), oid)
                 return CommitResult(oid, None)
-            pr_num = self._open_pr(db, caller, repo, ref, oid, (message[0], description))
-            return CommitResult(oid, pr_num)
+            num = self.pulls.open_from_commit(db, repo, author, message[0], description, ref, oid)
+            return CommitResult(oid, num)
 
     def _target(
         self,
@@ -253,7 +260,7 @@ class Commits:
             if not ref.startswith("refs/heads/"):
                 raise revision_not_found(revision)
         elif ref.startswith("refs/pr/"):
-            self._check_pr_write(caller, repo, int(ref[len("refs/pr/") :]))
+            self.pulls.check_push(caller, repo, int(ref[len("refs/pr/") :]))
         elif not ref.startswith("refs/heads/"):
             raise bad_request(f"Cannot commit to {revision!r}: it is not a branch")
         return repo, ref
@@ -277,35 +284,6 @@ class Commits:
         if not head.startswith(parent.lower()):
             raise HubError(412, "A commit has happened since. Please refresh and try again.")
         return head, head
-
-    def _open_pr(
-        self, db: Any, caller: Caller, repo: Repo, ref: str, oid: str, text: Tuple[str, str]
-    ) -> int:
-        """Point a new ``refs/pr/N`` at ``oid`` and record the PR; return ``N``."""
-        num = self._next_discussion_number(db, repo.pk)
-        self.refs.move(db, repo.pk, f"refs/pr/{num}", oid, None)
-        title, description = text
-        db.execute(
-            "INSERT INTO discussions (repo, num, is_pr, status, title, description, author,"
-            " target_branch, created_at) VALUES (?, ?, 1, 'open', ?, ?, ?, ?, ?)",
-            (repo.pk, num, title, description, commit_author(caller)[0], ref, timefmt.now()),
-        )
-        return num
-
-    def _check_pr_write(self, caller: Caller, repo: Repo, num: int) -> None:
-        # The PR's author may push to it, as may anyone who can write to the repo.
-        with self.storage.transaction() as db:
-            row = db.execute(
-                "SELECT author FROM discussions WHERE repo = ? AND num = ?", (repo.pk, num)
-            ).fetchone()
-        if row is not None and row[0] == caller.name:
-            return
-        self.repos.check_write(caller, repo.namespace)
-
-    @staticmethod
-    def _next_discussion_number(db: Any, pk: int) -> int:
-        row = db.execute("SELECT MAX(num) FROM discussions WHERE repo = ?", (pk,)).fetchone()
-        return int(row[0] or 0) + 1
 
     def _read_payload(
         self, repo: Repo, lines: Iterable[bytes]

@@ -16,7 +16,7 @@ import dataclasses
 import logging
 import re
 import time
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from ... import constants
 from ..errors import (
@@ -151,6 +151,8 @@ class Repos:
         self.storage = storage
         self.identity = identity
         self.git = git
+        #: Called as ``hook(db, pk)`` inside a repo's deletion, by modules owning per-repo rows.
+        self.delete_hooks: List[Callable[[Any, int], None]] = []
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -308,15 +310,10 @@ class Repos:
         """
         repo = self.writable(caller, repo_type, repo_id)
         with self.storage.transaction() as db:
-            for table in (
-                "refs",
-                "repo_commits",
-                "repo_lfs",
-                "likes",
-                "discussions",
-                "repo_access",
-            ):
+            for table in ("refs", "repo_commits", "repo_lfs", "likes", "repo_access"):
                 db.execute(f"DELETE FROM {table} WHERE repo = ?", (repo.pk,))
+            for hook in self.delete_hooks:
+                hook(db, repo.pk)
             db.execute("DELETE FROM repos WHERE id = ?", (repo.pk,))
 
     def move(self, caller: Optional[Caller], repo_type: str, from_id: str, to_id: str) -> Repo:
