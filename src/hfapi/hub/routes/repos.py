@@ -11,7 +11,7 @@ from ..backend.repos import Repo
 from ..backend.timefmt import format_epoch
 from ..errors import HubError, bad_request
 from ..wire import Request, Response, json_response
-from ._common import flag_in, revision, visible_repo, web_url
+from ._common import bool_in, revision, visible_repo, web_url
 
 
 def _repo_type(body: Dict[str, Any]) -> str:
@@ -52,7 +52,7 @@ def create(hub: Backend, req: Request) -> Response:
             repo_type,
             namespace,
             name,
-            bool(flag_in(body, "private")),
+            bool(bool_in(body, "private")),
             body.get("sdk"),
             body.get("hardware"),
             threshold,
@@ -91,7 +91,7 @@ def move(hub: Backend, req: Request) -> Response:
 def settings(hub: Backend, req: Request) -> Response:
     """``PUT /api/{type}s/{repo}/settings``: change ``private``; answers the settings."""
     body = req.json_object()
-    private = flag_in(body, "private")
+    private = bool_in(body, "private")
     repo = (
         hub.repos.writable(req.caller, req.params["type"], req.params["repo"])
         if private is None
