@@ -522,6 +522,30 @@ _CASES: List[Case] = [
             t.admin,
         ),
     ),
+    *[
+        (
+            f"seed {key} {value!r}",
+            400,
+            lambda p, t, k=key, v=value: p.json(
+                "POST", "/_hub/seed", {"repos": [{"repo_id": f"{t.user}/typed", k: v}]}, t.admin
+            ),
+        )
+        for key, value in [
+            ("repo_type", ["model"]),
+            ("repo_type", {"a": 1}),
+            ("sdk", 3),
+            ("branch", ["main"]),
+            ("message", {"m": 1}),
+            ("files", ["a.txt"]),
+        ]
+    ],
+    (
+        "lfsmultipartthresh true",
+        400,
+        lambda p, t: p.json(
+            "POST", "/api/repos/create", {"name": "t", "lfsmultipartthresh": True}, t.token
+        ),
+    ),
     # Not JSON, or JSON the Hub never sends.
     ("NaN", 400, lambda p, t: p.json("POST", "/api/repos/create", b'{"name": NaN}', t.token)),
     (

@@ -184,12 +184,7 @@ class Backend:
         Raises:
             HubError: 400 for a malformed spec, as for the matching API calls otherwise.
         """
-        repo_id = spec.get("repo_id")
-        if not isinstance(repo_id, str):
-            raise bad_request("A seeded repo needs a 'repo_id'")
-        private = spec.get("private", False)
-        if not isinstance(private, bool):
-            raise bad_request(f"Repo {repo_id!r}: 'private' must be true or false")
+        repo_id = _check_seed_spec(spec)
         # Files are decoded before the repo is created, so a bad one leaves no empty repo.
         contents = _seed_contents(spec.get("files") or {})
         repo_type = spec.get("repo_type") or "model"
@@ -201,7 +196,7 @@ class Backend:
                 repo_type,
                 namespace,
                 name,
-                private,
+                bool(spec.get("private")),
                 spec.get("sdk") or ("gradio" if repo_type == "space" else None),
             )
         if contents:
@@ -295,13 +290,33 @@ class Backend:
         }
 
 
-def _seed_contents(files: Mapping[str, Any]) -> Dict[str, bytes]:
+def _check_seed_spec(spec: Mapping[str, Any]) -> str:
+    """Check the fields of a seeded repo spec (not its files); return its repo id.
+
+    Raises:
+        HubError: 400 for a missing repo id, a ``private`` other than a JSON boolean or
+            null, or a non-string ``repo_type``, ``sdk``, ``branch`` or ``message``.
+    """
+    repo_id = spec.get("repo_id")
+    if not isinstance(repo_id, str):
+        raise bad_request("A seeded repo needs a 'repo_id'")
+    if not isinstance(spec.get("private", False), (bool, type(None))):
+        raise bad_request(f"Repo {repo_id!r}: 'private' must be true or false")
+    for key in ("repo_type", "sdk", "branch", "message"):
+        if not isinstance(spec.get(key, ""), (str, type(None))):
+            raise bad_request(f"Repo {repo_id!r}: {key!r} must be a string")
+    return repo_id
+
+
+def _seed_contents(files: Any) -> Dict[str, bytes]:
     """The bytes of each seeded file: ``{path: text or {"base64": ...}}``.
 
     Raises:
         HubError: 400 for an invalid path, a value of another shape or invalid base64
             (which a lenient decoder would silently turn into an empty or truncated file).
     """
+    if not isinstance(files, Mapping):
+        raise bad_request("'files' must map paths to contents")
     contents: Dict[str, bytes] = {}
     for path, value in files.items():
         check_path(path)

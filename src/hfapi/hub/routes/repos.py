@@ -44,7 +44,9 @@ def create(hub: Backend, req: Request) -> Response:
         raise HubError(401, "You must be authenticated to create a repo")
     namespace = _namespace(req, body.get("organization"))
     threshold = body.get("lfsmultipartthresh")
-    if threshold is not None and (not isinstance(threshold, int) or threshold <= 0):
+    if threshold is not None and (
+        not isinstance(threshold, int) or isinstance(threshold, bool) or threshold <= 0
+    ):
         raise bad_request("'lfsmultipartthresh' must be a positive integer")
     try:
         repo = hub.repos.create(
