@@ -45,6 +45,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
                 )
     if total:
         terminalreporter.write_line(
-            f"local Hub bad-input suite: {total} raw requests, each refused with a 4xx"
+            f"local Hub bad-input suite: {total} raw request(s), each refused with a 4xx"
             " in the Hub's error shape"
         )

@@ -481,6 +481,11 @@ _CASES: List[Case] = [
             b"GET / HTTP/1.1\r\n" + b"".join(b"X-H%d: v\r\n" % n for n in range(150)) + b"\r\n"
         ),
     ),
+    (
+        "path near the request-line limit",  # its 404 message must fit in a header line
+        404,
+        lambda p, t: p.request("GET", "/" + "a" * 65_500),
+    ),
     ("bad percent-encoding", 400, lambda p, t: p.request("GET", "/api/models/%ff%fe/refs")),
     # Lone surrogates in JSON strings (UnicodeEncodeError further down).
     *[

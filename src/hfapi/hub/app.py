@@ -21,6 +21,9 @@ from .wire import Headers, Request, Response, json_response
 
 logger = logging.getLogger("hfapi.hub")
 
+#: Longest ``X-Error-Message`` value, in characters.
+_HEADER_MESSAGE_LIMIT = 1024
+
 
 def token_from_authorization(value: Optional[str]) -> Optional[str]:
     """Extract the token from ``Bearer <token>`` or ``Basic base64(<user>:<token>)``.
@@ -44,8 +47,12 @@ def token_from_authorization(value: Optional[str]) -> Optional[str]:
 
 def error_response(error: HubError) -> Response:
     """The Hub's answer for a refused request."""
-    # Header values must be latin-1 and single-line; the JSON body keeps the exact text.
+    # Header values must be latin-1 and single-line, and short: clients refuse header lines
+    # over 64 KiB, which a message echoing a long path would exceed. The JSON body keeps
+    # the exact text.
     header_text = error.message.encode("ascii", "backslashreplace").decode().replace("\n", " ")
+    if len(header_text) > _HEADER_MESSAGE_LIMIT:
+        header_text = header_text[:_HEADER_MESSAGE_LIMIT] + "..."
     headers = {"X-Error-Message": header_text}
     if error.code:
         headers["X-Error-Code"] = error.code
