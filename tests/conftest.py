@@ -32,3 +32,19 @@ def clean_environ(
     monkeypatch.setattr(HfFolder, "path_token", str(home / "token"))
     monkeypatch.setattr(HfFolder, "path_old_token", str(home / "legacy_token"))
     yield
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Show how many raw requests the local Hub's bad-input suite sent (all workers)."""
+    total = 0
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) == "teardown":
+                total += dict(getattr(report, "user_properties", ())).get(
+                    "hub_bad_input_requests", 0
+                )
+    if total:
+        terminalreporter.write_line(
+            f"local Hub bad-input suite: {total} raw request(s), each refused with a 4xx"
+            " in the Hub's error shape"
+        )

@@ -25,6 +25,8 @@ logger = logging.getLogger("hfapi.hub")
 
 #: Who sent a request: the caller (``None``: anonymous), or the 401 an unknown token earned.
 Identity = Tuple[Optional[Caller], Optional[HubError]]
+#: Longest ``X-Error-Message`` value, in characters.
+_HEADER_MESSAGE_LIMIT = 1024
 
 
 def token_from_authorization(value: Optional[str]) -> Optional[str]:
@@ -49,12 +51,32 @@ def token_from_authorization(value: Optional[str]) -> Optional[str]:
 
 def error_response(error: HubError) -> Response:
     """The Hub's answer for a refused request."""
-    # Header values must be latin-1 and single-line; the JSON body keeps the exact text.
+    # Header values must be latin-1 and single-line, and short: clients refuse header lines
+    # over 64 KiB, which a message echoing a long path would exceed. The JSON body keeps
+    # the exact text.
     header_text = error.message.encode("ascii", "backslashreplace").decode().replace("\n", " ")
+    if len(header_text) > _HEADER_MESSAGE_LIMIT:
+        header_text = header_text[:_HEADER_MESSAGE_LIMIT] + "..."
     headers = {"X-Error-Message": header_text}
     if error.code:
         headers["X-Error-Code"] = error.code
     return json_response({"error": error.message, **error.extra}, error.status, headers)
+
+
+def request_id_for(headers: Headers) -> str:
+    """The id of a request: the client's ``x-request-id`` or ``X-Amzn-Trace-Id``, else new."""
+    return headers.get("x-request-id") or headers.get("x-amzn-trace-id") or uuid.uuid4().hex
+
+
+def internal_error_response(method: str, path: str, request_id: str) -> Response:
+    """The answer to a request that hit a bug; call it while handling the exception.
+
+    The client learns only that it failed and the request id; the traceback goes to the
+    ``hfapi.hub`` log under the same id, since exception text may hold internal details.
+    """
+    logger.exception("Internal error for %s %s (request id %s)", method, path, request_id)
+    message = f"Internal server error (request id {request_id})"
+    return error_response(HubError(500, message))
 
 
 class HubApp:
@@ -99,16 +121,13 @@ class HubApp:
             body=body,
             base_url=f"http://{host}" if host else self.default_base_url,
         )
+        request_id = request_id_for(header_map)
         try:
             response = self._dispatch(request)
         except HubError as error:
             response = error_response(error)
-        except Exception as error:  # a bug: answer 500 rather than dropping the connection
-            logger.exception("Unhandled error for %s %s", method, path)
-            response = error_response(HubError(500, f"Internal error: {error!r}"))
-        request_id = (
-            header_map.get("x-request-id") or header_map.get("x-amzn-trace-id") or uuid.uuid4().hex
-        )
+        except Exception:  # a bug: answer 500 rather than dropping the connection
+            response = internal_error_response(request.method, path, request_id)
         response.headers.append(("X-Request-Id", request_id))
         if request.method == "HEAD":
             _drop_body(response)

@@ -21,15 +21,16 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO, Any, Dict, Iterable, Mapping, Optional, Set, Tuple, Union
 
-from .app import HubApp, error_response
+from .app import HubApp, error_response, request_id_for
 from .backend import DEFAULT_USER, Backend
 from .backend.repos import split_repo_id
 from .errors import HubError
 from .faults import KINDS as FAULT_KINDS
 from .faults import RESET_HEADER, FaultPlan
+from .limits import MAX_CONTENT_LENGTH, parse_int
 from .settings import HubSettings
 from .storage import BLOCK_SIZE, Storage
-from .wire import Response
+from .wire import Headers, Response
 
 logger = logging.getLogger("hfapi.hub")
 
@@ -99,13 +100,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         started = time.perf_counter()
-        length = self.headers.get("Content-Length") or "0"
         chunked = "chunked" in (self.headers.get("Transfer-Encoding") or "").lower()
-        if not (length.isascii() and length.isdigit()):
-            self.close_connection = True
-            self._respond(error_response(HubError(400, "Invalid Content-Length")), started)
+        try:
+            length = parse_int(
+                self.headers.get("Content-Length") or "0",
+                "Content-Length",
+                MAX_CONTENT_LENGTH,
+                too_large_status=413,
+            )
+        except HubError as error:
+            # The body cannot be skipped without knowing its length: answer, then hang up.
+            self._refuse(error, self.headers.items(), started)
             return
-        body = io.BufferedReader(_BodyReader(self.rfile, int(length), chunked), BLOCK_SIZE)
+        body = io.BufferedReader(_BodyReader(self.rfile, length, chunked), BLOCK_SIZE)
         response = self.server.app.handle(self.command, self.path, self.headers.items(), body)
         self._respond(response, started)
         if response.header(RESET_HEADER) is not None:
@@ -128,13 +135,43 @@ class _Handler(BaseHTTPRequestHandler):
             if access_logger.isEnabledFor(logging.INFO):
                 access_logger.info(
                     "%s %s %d %d bytes %.1f ms request_id=%s",
-                    self.command,
-                    _loggable_path(self.path),
+                    getattr(self, "command", None) or "-",  # unset for a garbled request line
+                    _loggable_path(getattr(self, "path", None) or "-"),
                     response.status,
                     sent,
                     (time.perf_counter() - started) * 1000,
                     response.header("X-Request-Id") or "-",
                 )
+
+    def _refuse(
+        self,
+        error: HubError,
+        headers: Iterable[Tuple[str, str]] = (),
+        started: Optional[float] = None,
+    ) -> None:
+        """Answer an error found before the core ran, and close the connection."""
+        self.close_connection = True
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            # An unparsable request line leaves the 0.9 default, which means "no status
+            # line": answer with one anyway, every client today speaks HTTP/1.x.
+            self.request_version = self.protocol_version
+        response = error_response(error)
+        assert isinstance(response.body, bytes)
+        request_id = request_id_for(Headers(headers))
+        response.headers += [("X-Request-Id", request_id), ("Connection", "close")]
+        if getattr(self, "command", None) == "HEAD":
+            response.headers.append(("Content-Length", str(len(response.body))))
+            response.body = b""
+        self._respond(response, time.perf_counter() if started is None else started)
+
+    def send_error(
+        self, code: int, message: Optional[str] = None, explain: Optional[str] = None
+    ) -> None:
+        """Answer http.server's own refusals (bad request line, huge headers) as the Hub does."""
+        self.log_error("code %d, message %s", code, message)
+        # The request's headers were not (fully) parsed: the request id is a new one.
+        reason = message or self.responses.get(code, ("Error",))[0]
+        self._refuse(HubError(code, reason))
 
     def _send(self, response: Response) -> int:
         self.send_response(response.status)
@@ -205,6 +242,9 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default listen backlog of 5 resets connections when many clients
+    # connect at once (parallel uploads); the kernel caps this at somaxconn anyway.
+    request_queue_size = 1024
 
     def __init__(self, address: Tuple[str, int], app: HubApp) -> None:
         self.app = app

@@ -26,8 +26,8 @@ from urllib.parse import parse_qs, urlencode
 
 from .backend.identity import Caller
 from .errors import HubError, bad_request
+from .limits import MAX_JSON_BODY, parse_int, parse_json
 
-JSON_LIMIT = 64 * 1024 * 1024
 TRUTHY = ("1", "true", "yes", "on")
 
 Body = Union[bytes, Iterable[bytes]]
@@ -90,7 +90,7 @@ class Request:
         return value is not None and value.lower() in TRUTHY
 
     def int_arg(self, name: str, default: int) -> int:
-        """Query parameter ``name`` as a non-negative int.
+        """Query parameter ``name`` as a non-negative int (at most ``limits.MAX_INT``).
 
         Raises:
             HubError: 400 when it is not one.
@@ -98,11 +98,9 @@ class Request:
         value = self.arg(name)
         if value is None or value == "":
             return default
-        if not (value.isascii() and value.isdigit()):
-            raise bad_request(f"Query parameter {name!r} must be a non-negative integer")
-        return int(value)
+        return parse_int(value, f"Query parameter {name!r}")
 
-    def read(self, limit: int = JSON_LIMIT) -> bytes:
+    def read(self, limit: int = MAX_JSON_BODY) -> bytes:
         """Read the whole body (small bodies only).
 
         Raises:
@@ -114,16 +112,16 @@ class Request:
         return data
 
     def json(self) -> Any:
-        """Parse the body as JSON; an empty body reads as ``{}``.
+        """Parse the body as strict JSON (see ``limits.parse_json``); empty reads as ``{}``.
 
         Raises:
-            HubError: 400 for invalid JSON, 413 for a huge body.
+            HubError: 400 for invalid or refused JSON, 413 for a huge body.
         """
         data = self.read()
         if not data.strip():
             return {}
         try:
-            return json.loads(data)
+            return parse_json(data)
         except ValueError as error:
             raise bad_request(f"Invalid JSON body: {error}") from None
 

@@ -8,6 +8,7 @@ start-up accounts, configuration files, seeding, reset and state dumps.
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import secrets
 import time
@@ -232,9 +233,9 @@ class Backend:
         Raises:
             HubError: 400 for a malformed spec, as for the matching API calls otherwise.
         """
-        repo_id = spec.get("repo_id")
-        if not isinstance(repo_id, str):
-            raise bad_request("A seeded repo needs a 'repo_id'")
+        repo_id = _check_seed_spec(spec)
+        # Files are decoded before the repo is created, so a bad one leaves no empty repo.
+        contents = _seed_contents(spec.get("files") or {})
         repo_type = spec.get("repo_type") or "model"
         repo = self.repos.find(repo_type, repo_id)
         if repo is None:
@@ -244,17 +245,9 @@ class Backend:
                 repo_type,
                 namespace,
                 name,
-                bool(spec.get("private", False)),
+                bool(spec.get("private")),
                 spec.get("sdk") or ("gradio" if repo_type == "space" else None),
             )
-        contents: Dict[str, bytes] = {}
-        for path, value in (spec.get("files") or {}).items():
-            if isinstance(value, str):
-                contents[path] = value.encode()
-            elif isinstance(value, Mapping) and isinstance(value.get("base64"), str):
-                contents[path] = base64.b64decode(value["base64"])
-            else:
-                raise bad_request(f"File {path!r}: give a string or {{'base64': ...}}")
         if contents:
             self.commit_contents(
                 repo, contents, spec.get("branch") or "main", spec.get("message") or "Seed files"
@@ -344,3 +337,47 @@ class Backend:
             "discussions": self.discussions.dump(),
             "time": time.time(),
         }
+
+
+def _check_seed_spec(spec: Mapping[str, Any]) -> str:
+    """Check the fields of a seeded repo spec (not its files); return its repo id.
+
+    Raises:
+        HubError: 400 for a missing repo id, a ``private`` other than a JSON boolean or
+            null, or a non-string ``repo_type``, ``sdk``, ``branch`` or ``message``.
+    """
+    repo_id = spec.get("repo_id")
+    if not isinstance(repo_id, str):
+        raise bad_request("A seeded repo needs a 'repo_id'")
+    if not isinstance(spec.get("private", False), (bool, type(None))):
+        raise bad_request(f"Repo {repo_id!r}: 'private' must be true or false")
+    for key in ("repo_type", "sdk", "branch", "message"):
+        if not isinstance(spec.get(key, ""), (str, type(None))):
+            raise bad_request(f"Repo {repo_id!r}: {key!r} must be a string")
+    return repo_id
+
+
+def _seed_contents(files: Any) -> Dict[str, bytes]:
+    """The bytes of each seeded file: ``{path: text or {"base64": ...}}``.
+
+    Raises:
+        HubError: 400 for an invalid path, a value of another shape or invalid base64
+            (which a lenient decoder would silently turn into an empty or truncated file).
+    """
+    if not isinstance(files, Mapping):
+        raise bad_request("'files' must map paths to contents")
+    contents: Dict[str, bytes] = {}
+    for path, value in files.items():
+        check_path(path)
+        if isinstance(value, str):
+            contents[path] = value.encode()
+        elif isinstance(value, Mapping) and isinstance(value.get("base64"), str):
+            # Line breaks are allowed (``base64`` tools wrap lines); other junk is not.
+            encoded = "".join(value["base64"].split())
+            try:
+                contents[path] = base64.b64decode(encoded, validate=True)
+            except (binascii.Error, ValueError):
+                raise bad_request(f"File {path!r}: invalid base64 content") from None
+        else:
+            raise bad_request(f"File {path!r}: give a string or {{'base64': ...}}")
+    return contents

@@ -13,12 +13,12 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
-import json
 import re
 import time
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from ..errors import HubError, bad_request, entry_not_found, forbidden, revision_not_found
+from ..limits import check_path_limits, parse_json
 from ..settings import HubSettings
 from ..storage import Storage
 from . import gitobj
@@ -82,6 +82,7 @@ def check_path(path: Any) -> str:
     """
     if not isinstance(path, str) or not path:
         raise bad_request("Invalid path: it must be a non-empty string")
+    check_path_limits(path)
     problem = _path_problem(path)
     if problem:
         shown = ascii(path if len(path) <= 100 else path[:100] + "...")
@@ -294,7 +295,7 @@ class Commits:
             if not raw.strip():
                 continue
             try:
-                line = json.loads(raw)
+                line = parse_json(raw)
                 key, value = line["key"], line["value"]
                 if not isinstance(value, dict):
                     raise TypeError("value must be an object")

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 from ..backend import Backend
 from ..backend.gitstore import BlobInfo
 from ..backend.repos import Repo
+from ..errors import bad_request
 from ..wire import Request
 
 _ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -47,9 +48,16 @@ def folder_entry(path: str, oid: str) -> Dict[str, Any]:
     return {"type": "directory", "oid": oid, "size": 0, "path": path}
 
 
-def flag_in(body: Dict[str, Any], name: str) -> Optional[bool]:
-    """A boolean body field given as JSON ``true`` or as a ``"True"`` string."""
+def bool_in(body: Dict[str, Any], name: str) -> Optional[bool]:
+    """A boolean field of a JSON body: ``true``/``false``, or ``None`` when absent or null.
+
+    Anything else (``"yes please"``, ``1``, ``"false"``) is refused rather than guessed:
+    reading a setting such as ``private`` loosely could make a private repo public.
+
+    Raises:
+        HubError: 400 when the field is not a JSON boolean.
+    """
     value = body.get(name)
-    if isinstance(value, str):
-        return value.lower() in ("1", "true", "yes", "on")
-    return None if value is None else bool(value)
+    if value is None or isinstance(value, bool):
+        return value
+    raise bad_request(f"'{name}' must be a JSON boolean (true or false)")

@@ -14,7 +14,7 @@ from ..backend import Backend
 from ..backend.discussions import CommentVersion, Discussion, Event
 from ..errors import not_found
 from ..wire import Request, Response, json_response
-from ._common import flag_in
+from ._common import bool_in
 
 
 def _num(req: Request) -> int:
@@ -157,7 +157,7 @@ def create(hub: Backend, req: Request) -> Response:
         *_where(req),
         body.get("title"),
         body.get("description"),
-        bool(flag_in(body, "pullRequest")),
+        bool(bool_in(body, "pullRequest")),
     )
     return json_response(render_summary(thread, _Authors(hub)))
 

@@ -11,8 +11,9 @@ from ..backend import Backend
 from ..backend.repos import Repo
 from ..backend.timefmt import format_epoch
 from ..errors import HubError, bad_request, entry_not_found
+from ..limits import parse_int
 from ..wire import Request, Response, json_response, paginate
-from ._common import file_entry, folder_entry, revision, visible_repo, web_url
+from ._common import bool_in, file_entry, folder_entry, revision, visible_repo, web_url
 
 Listed = Tuple[str, str, str]  # (path, "file" | "directory", oid)
 
@@ -76,7 +77,7 @@ def _paths_request(req: Request) -> Tuple[List[str], bool]:
     content_type = (req.headers.get("content-type") or "").lower()
     if "json" in content_type:
         body = req.json_object()
-        paths, expand = body.get("paths", []), bool(body.get("expand"))
+        paths, expand = body.get("paths", []), bool(bool_in(body, "expand"))
         if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
             raise bad_request("'paths' must be a list of strings")
         return paths, expand
@@ -113,10 +114,10 @@ def _byte_range(header: Optional[str], size: int) -> Optional[Tuple[int, int]]:
     if not match or (not match[1] and not match[2]):
         return None
     if not match[1]:
-        length = min(int(match[2]), size)
+        length = min(parse_int(match[2], "Range suffix length"), size)
         return size - length, size - 1
-    start = int(match[1])
-    end = min(int(match[2]), size - 1) if match[2] else size - 1
+    start = parse_int(match[1], "Range start")
+    end = min(parse_int(match[2], "Range end"), size - 1) if match[2] else size - 1
     if start >= size or end < start:
         raise HubError(416, f"Requested range not satisfiable (file size {size})")
     return start, end

@@ -6,7 +6,7 @@ from typing import Any, Dict
 
 from ..backend import Backend
 from ..backend.lfs import MAX_PARTS, BatchItem
-from ..errors import bad_request
+from ..limits import parse_int
 from ..wire import Request, Response, json_response
 
 LFS_JSON = "application/vnd.git-lfs+json"
@@ -55,10 +55,9 @@ def upload(hub: Backend, req: Request) -> Response:
 def upload_part(hub: Backend, req: Request) -> Response:
     """``PUT`` on a part URL: one part of a multipart upload; answers its ``ETag``."""
     ticket = hub.lfs.check_ticket(req.params["ticket"])
-    part = req.params["part"]
-    if not (part.isascii() and part.isdigit() and len(part) <= len(str(MAX_PARTS))):
-        raise bad_request(f"Invalid part number {part!r}")
-    etag = hub.lfs.receive_part(ticket, int(part), req.body)
+    etag = hub.lfs.receive_part(
+        ticket, parse_int(req.params["part"], "Part number", MAX_PARTS), req.body
+    )
     return json_response({}, headers={"ETag": etag})
 
 

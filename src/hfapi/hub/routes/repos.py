@@ -11,7 +11,7 @@ from ..backend.repos import Repo
 from ..backend.timefmt import format_epoch
 from ..errors import HubError, bad_request
 from ..wire import Request, Response, json_response
-from ._common import flag_in, revision, visible_repo, web_url
+from ._common import bool_in, revision, visible_repo, web_url
 
 
 def _repo_type(body: Dict[str, Any]) -> str:
@@ -47,7 +47,9 @@ def create(hub: Backend, req: Request) -> Response:
         raise bad_request("'name' is required")
     repo_type = _repo_type(body)
     threshold = body.get("lfsmultipartthresh")
-    if threshold is not None and (not isinstance(threshold, int) or threshold <= 0):
+    if threshold is not None and (
+        not isinstance(threshold, int) or isinstance(threshold, bool) or threshold <= 0
+    ):
         raise bad_request("'lfsmultipartthresh' must be a positive integer")
     try:
         repo = hub.repos.create(
@@ -55,7 +57,7 @@ def create(hub: Backend, req: Request) -> Response:
             repo_type,
             namespace,
             name,
-            bool(flag_in(body, "private")),
+            bool(bool_in(body, "private")),
             body.get("sdk"),
             body.get("hardware"),
             threshold,
@@ -104,7 +106,7 @@ def settings(hub: Backend, req: Request) -> Response:
     if not (gated is None or isinstance(gated, (str, bool))):
         raise bad_request("'gated' must be 'auto', 'manual' or false")
     repo = hub.repos.update_settings(
-        req.caller, repo.type, repo.repo_id, flag_in(body, "private"), gated
+        req.caller, repo.type, repo.repo_id, bool_in(body, "private"), gated
     )
     return json_response(
         {"private": repo.private, "gated": repo.gated or False, "discussionsDisabled": False}
