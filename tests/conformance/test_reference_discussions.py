@@ -29,9 +29,6 @@ def status_of(error: pytest.ExceptionInfo[Any]) -> int:
     return int(error.value.response.status_code)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a PR author without write access cannot upload new LFS content yet"
-)
 def test_pull_request_lifecycle(api: Any, hub: LocalHub, user: HubUser, other: HubUser) -> None:
     repo = f"{user.name}/pr-flow"
     api.create_repo("pr-flow")

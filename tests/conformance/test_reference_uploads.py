@@ -134,21 +134,15 @@ def test_pull_requests(hub: LocalHub, api: Any, user: HubUser, other: HubUser) -
     assert files(api, repo) == [".gitattributes"]
     empty = api.create_commit(repo, [], commit_message="empty PR", create_pr=True)
     assert empty.pr_num == 3
-    # Without write access, one may still open a PR, with LFS files the repo already
-    # holds; uploading new LFS objects needs write access.
+    # Without write access, one may still open a PR, new LFS files included (as the Hub).
     stranger = HfApi(endpoint=hub.url, token=other.token)
     with pytest.raises(HfHubHTTPError) as denied:
         stranger.upload_file(path_or_fileobj=b"x", path_in_repo="x.txt", repo_id=repo)
     assert denied.value.response.status_code == 403
-    with pytest.raises(HfHubHTTPError) as no_upload:
-        stranger.upload_file(
-            path_or_fileobj=LARGE_LFS, path_in_repo="big.bin", repo_id=repo, create_pr=True
-        )
-    assert no_upload.value.response.status_code == 403
     proposal = stranger.upload_file(
-        path_or_fileobj=SMALL_LFS, path_in_repo="copy.bin", repo_id=repo, create_pr=True
+        path_or_fileobj=LARGE_LFS, path_in_repo="big.bin", repo_id=repo, create_pr=True
     )
-    assert proposal.endswith("/blob/refs%2Fpr%2F4/copy.bin")
+    assert proposal.endswith("/blob/refs%2Fpr%2F4/big.bin")
 
 
 def test_parent_commit_conflict(api: Any, user: HubUser) -> None:

@@ -8,7 +8,7 @@ import socket
 from typing import Any, Dict, List
 
 from hfapi.hub import LocalHub
-from hfapi.hub.pytest_plugin import HubUser
+from hfapi.hub.pytest_plugin import HubUser, new_hub_user
 
 from ._helpers import Http, add_file, add_lfs
 
@@ -105,9 +105,8 @@ def test_parent_commit_check(http: Http, user: HubUser, repo: str) -> None:
 def test_pull_requests(http: Http, user: HubUser, other: HubUser, repo: str) -> None:
     base = head_of(http, repo)
     http.commit(user.token, repo, [add_file("main.txt", b"m")])
-    # Someone without write access may open a PR, with LFS content already uploaded
-    # (uploading new LFS objects needs write access: tests/hub/test_lfs.py).
-    http.upload_lfs(user.token, repo, b"weights")
+    # Someone without write access may open a PR, with LFS content they uploaded.
+    http.upload_lfs(other.token, repo, b"weights")
     pr = http.commit(other.token, repo, [add_lfs("w.bin", b"weights")], create_pr=True)
     assert pr.json()["pullRequestUrl"] == f"{http.hub.url}/{repo}/discussions/1"
     assert head_of(http, repo, "refs%2Fpr%2F1") == pr.json()["commitOid"]
@@ -124,6 +123,33 @@ def test_pull_requests(http: Http, user: HubUser, other: HubUser, repo: str) -> 
     refs = http("GET", f"/api/models/{repo}/refs?include_prs=1").json()
     assert [p["ref"] for p in refs["pullRequests"]] == ["refs/pr/1", "refs/pr/2"]
     assert http.commit(user.token, repo, [], create_pr=True, revision="nope").status_code == 404
+
+
+def test_pending_lfs_objects_serve_only_their_uploader_s_pull_requests(
+    http: Http, hub: LocalHub, user: HubUser, other: HubUser, repo: str
+) -> None:
+    weights = b"proposed weights"
+    http.upload_lfs(other.token, repo, weights)  # pending: other may not write here
+    line = [add_lfs("w.bin", weights)]
+    # Not on a branch (even for a writer), not in anybody else's PR.
+    on_main = http.commit(user.token, repo, line)
+    assert on_main.status_code == 400 and "was not uploaded" in on_main.json()["error"]
+    assert http.commit(user.token, repo, line, create_pr=True).status_code == 400
+    third = new_hub_user(hub, "third")
+    assert http.commit(third.token, repo, line, create_pr=True).status_code == 400
+    # A failed PR commit of the uploader links nothing.
+    gone = {"key": "deletedFile", "value": {"path": "nope"}}
+    assert http.commit(other.token, repo, [*line, gone], create_pr=True).status_code == 404
+    assert http.commit(user.token, repo, line).status_code == 400
+    # The uploader's push to their PR uses it, and so makes it the repo's.
+    opened = http.commit(other.token, repo, [add_file("a.txt", b"a")], create_pr=True)
+    assert opened.ok, opened.text
+    pushed = http.commit(other.token, repo, line, revision="refs/pr/1")
+    assert pushed.ok, pushed.text
+    assert http("GET", f"/{repo}/resolve/refs%2Fpr%2F1/w.bin").content == weights
+    copied = http.commit(user.token, repo, [add_lfs("copy.bin", weights)])
+    assert copied.ok, copied.text
+    assert http("GET", f"/{repo}/resolve/main/copy.bin").content == weights
 
 
 def test_gitattributes_is_extended_for_untracked_lfs_paths(

@@ -292,8 +292,7 @@ def test_merge_applies_the_changes_byte_exact(
 ) -> None:
     seed(http, user.token, repo, {"a.txt": b"A", "b.txt": b"B", "keep.txt": b"K"})
     weights = bytes(range(256)) * 8
-    # New LFS content needs write access (a PR author reuses what the repo holds).
-    http.upload_lfs(user.token, repo, weights)
+    http.upload_lfs(other.token, repo, weights)  # the PR's author, without write access
     operations = [
         add_file("a.txt", b"A2\n"),
         add_lfs("w.bin", weights),

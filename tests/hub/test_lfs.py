@@ -14,7 +14,7 @@ import requests
 
 from hfapi.hub import LocalHub
 from hfapi.hub.backend.lfs import MAX_BATCH_OBJECTS, MAX_OBJECT_SIZE, MAX_PARTS
-from hfapi.hub.pytest_plugin import HubUser
+from hfapi.hub.pytest_plugin import HubUser, new_hub_user
 
 from ._helpers import Http, add_lfs
 
@@ -163,28 +163,56 @@ def _start_multipart(http: Http, token: str, repo: str, data: bytes) -> Dict[str
     return {"href": upload["href"], "body": {"oid": oid, "parts": parts}}
 
 
-def test_uploads_need_write_access(http: Http, user: HubUser, other: HubUser, repo: str) -> None:
-    stored = b"already in the repo"
-    http.upload_lfs(user.token, repo, stored)
-    new = {"oid": hashlib.sha256(b"new").hexdigest(), "size": 3}
-    known = {"oid": hashlib.sha256(stored).hexdigest(), "size": len(stored)}
-    refused = http.batch(other.token, repo, [known, new])
-    assert refused.status_code == 403
-    assert refused.json()["error"] == refused.headers["X-Error-Message"]
-    assert "rights to write" in refused.json()["error"]
-    # Asking about objects the repo holds is fine (a PR reusing LFS files needs it).
-    reused = http.batch(other.token, repo, [known])
-    assert reused.status_code == 200 and reused.json()["objects"] == [known]
-    basic = base64.b64encode(f"USER:{other.token}".encode()).decode()
-    verify = requests.post(
+def _verify(http: Http, token: str, repo: str, obj: Dict[str, Any]) -> requests.Response:
+    basic = base64.b64encode(f"USER:{token}".encode()).decode()
+    return requests.post(
         f"{http.hub.url}/{repo}.git/info/lfs/objects/verify",
-        json=known,
+        json=obj,
         headers={"Authorization": f"Basic {basic}"},
     )
-    assert verify.status_code == 403
+
+
+def test_non_writers_upload_pending_objects(
+    http: Http, hub: LocalHub, user: HubUser, repo: str
+) -> None:
+    contributor = new_hub_user(hub, "dotted.name")  # a dot: the ticket's field separator
+    stored = b"already in the repo"
+    http.upload_lfs(user.token, repo, stored)
+    data = bytes(range(256)) * 5  # 1280 bytes: a multipart upload under SMALL_LIMITS
+    new = {"oid": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    known = {"oid": hashlib.sha256(stored).hexdigest(), "size": len(stored)}
+    # As on the Hub, a contributor gets upload URLs for what the repo does not hold.
+    answer = http.batch(contributor.token, repo, [known, new])
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["objects"][0] == known and "actions" in answer.json()["objects"][1]
+    http.upload_lfs(contributor.token, repo, data)
+    # The object is the contributor's pending one: stored for them, not for the repo.
+    assert http.batch(contributor.token, repo, [new]).json()["objects"] == [new]
+    assert _verify(http, contributor.token, repo, new).status_code == 200
+    assert "actions" in http.batch(user.token, repo, [new]).json()["objects"][0]
+    assert _verify(http, user.token, repo, new).status_code == 404
+    lfs = http("GET", "/_hub/state", hub.admin_token).json()["lfs"]
+    assert next(o for o in lfs if o["oid"] == new["oid"])["repos"] == []
+    # Nothing more: read tokens and hidden repos are refused as before.
+    assert _verify(http, contributor.read_token, repo, new).status_code == 403
     http.create_repo(user.token, "secret", private=True)
-    hidden = http.batch(other.token, f"{user.name}/secret", [new])
+    hidden = http.batch(contributor.token, f"{user.name}/secret", [new])
     assert (hidden.status_code, hidden.headers["X-Error-Code"]) == (404, "RepoNotFound")
+    hidden = _verify(http, contributor.token, f"{user.name}/secret", new)
+    assert (hidden.status_code, hidden.headers["X-Error-Code"]) == (404, "RepoNotFound")
+
+
+def test_deleting_a_repo_forgets_its_pending_objects(
+    http: Http, hub: LocalHub, user: HubUser, other: HubUser, repo: str
+) -> None:
+    http.upload_lfs(other.token, repo, b"pending")
+    pk = hub.backend.repos.visible(None, "model", repo).pk
+    assert hub.backend.lfs.pending_size(pk, hashlib.sha256(b"pending").hexdigest(), other.name)
+    delete = {"name": "repo", "organization": None}
+    assert http("DELETE", "/api/repos/delete", user.token, json=delete).ok
+    with hub.backend.storage.transaction() as db:
+        left = db.execute("SELECT count(*) FROM lfs_pending WHERE repo = ?", (pk,)).fetchone()
+    assert left == (0,)
 
 
 def test_announced_size_is_capped(http: Http, user: HubUser, repo: str) -> None:

@@ -107,6 +107,16 @@ def _schema_v4(db: sqlite3.Connection) -> None:
     migrate_discussions_v2(db)
 
 
+def _schema_v5(db: sqlite3.Connection) -> None:
+    """Version 5: LFS objects uploaded by non-writers, pending until a pull request uses them.
+
+    The table belongs to the LFS backend (imported here for the same reason as in v4).
+    """
+    from .backend.lfs import migrate_lfs_pending
+
+    migrate_lfs_pending(db)
+
+
 #: One step: SQL statements, or a function of the connection for a step that must decide.
 Migration = Union[Tuple[str, ...], Callable[[sqlite3.Connection], None]]
 
@@ -118,6 +128,7 @@ MIGRATIONS: Tuple[Migration, ...] = (
     _SCHEMA_V2,
     _schema_v3,
     _schema_v4,
+    _schema_v5,
 )
 
 #: The schema version this code writes and understands.
@@ -140,6 +151,7 @@ STATE_TABLES = (
     "blobs",
     "lfs_objects",
     "repo_lfs",
+    "lfs_pending",
     "likes",
     "discussions",
     "discussion_events",

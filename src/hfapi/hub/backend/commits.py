@@ -41,12 +41,15 @@ class Operation:
         path: path in the repo (no trailing slash).
         blob: blob id to store at ``path`` (for ``file``).
         lfs: whether the blob is an LFS pointer.
+        pending: oid of the committer's pending LFS object it points to (linked to the
+            repo when the commit is written), ``None`` otherwise.
     """
 
     kind: str
     path: str
     blob: Optional[str] = None
     lfs: bool = False
+    pending: Optional[str] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -201,7 +204,9 @@ class Commits:
         """
         repo, ref = self._target(caller, repo_type, repo_id, revision, create_pr)
         assert caller is not None
-        header, operations = self._read_payload(repo, lines)
+        # Objects a non-writer uploaded stay theirs, usable only in a pull request.
+        to_pr = create_pr or ref.startswith("refs/pr/")
+        header, operations = self._read_payload(repo, lines, (caller.name or "") if to_pr else "")
         parent = header.get("parentCommit")
         if parent is not None and (not isinstance(parent, str) or not _PARENT_RE.match(parent)):
             raise bad_request("'parentCommit' must be a commit id")
@@ -227,6 +232,7 @@ class Commits:
             except ValueError as error:
                 raise bad_request(str(error)) from None
             self.repos.record_commit(db, repo.pk, oid)
+            self.lfs.promote(db, repo.pk, [op.pending for op in operations if op.pending])
             if not create_pr:
                 self.refs.move(db, repo.pk, ref, oid, head)
                 if ref.startswith("refs/pr/"):
@@ -287,8 +293,13 @@ class Commits:
         return head, head
 
     def _read_payload(
-        self, repo: Repo, lines: Iterable[bytes]
+        self, repo: Repo, lines: Iterable[bytes], uploader: str
     ) -> Tuple[Dict[str, Any], List[Operation]]:
+        """The header and the operations of a payload.
+
+        Args:
+            uploader: the user whose pending LFS objects the commit may use (``""``: none).
+        """
         header: Optional[Dict[str, Any]] = None
         operations: List[Operation] = []
         for number, raw in enumerate(lines, start=1):
@@ -306,12 +317,14 @@ class Commits:
                     raise bad_request("The first line of a commit payload must be the header")
                 header = value
                 continue
-            operations.append(self._parse_operation(repo, key, value))
+            operations.append(self._parse_operation(repo, key, value, uploader))
         if header is None:
             raise bad_request("Empty commit payload: a header line is required")
         return header, operations
 
-    def _parse_operation(self, repo: Repo, key: str, value: Dict[str, Any]) -> Operation:
+    def _parse_operation(
+        self, repo: Repo, key: str, value: Dict[str, Any], uploader: str
+    ) -> Operation:
         if key == "file":
             path = check_path(value.get("path"))
             encoding = value.get("encoding", "base64")
@@ -334,25 +347,31 @@ class Commits:
                 )
             return Operation("file", path, self.git.put_blob(data))
         if key == "lfsFile":
-            path = check_path(value.get("path"))
-            oid = value.get("oid")
-            if value.get("algo", "sha256") != "sha256" or not isinstance(oid, str):
-                raise bad_request(f"Invalid LFS reference for {path!r}")
-            size = self.lfs.linked_size(repo.pk, oid) if OID_RE.match(oid) else None
-            if size is None:
-                raise bad_request(
-                    f"LFS object {oid} for {path!r} was not uploaded to this repo; upload it"
-                    " through the LFS batch endpoint first"
-                )
-            if "size" in value and value["size"] != size:
-                raise bad_request(f"LFS object {oid} has {size} bytes, not {value['size']}")
-            return Operation("file", path, self.git.put_lfs_pointer(oid, size), lfs=True)
+            return self._parse_lfs_file(repo, value, uploader)
         if key in ("deletedFile", "deletedFolder"):
             target = value.get("path")
             if key == "deletedFolder" and isinstance(target, str):
                 target = target.rstrip("/")
             return Operation(key, check_path(target))
         raise bad_request(f"Unknown commit operation {key!r}")
+
+    def _parse_lfs_file(self, repo: Repo, value: Dict[str, Any], uploader: str) -> Operation:
+        path = check_path(value.get("path"))
+        oid = value.get("oid")
+        if value.get("algo", "sha256") != "sha256" or not isinstance(oid, str):
+            raise bad_request(f"Invalid LFS reference for {path!r}")
+        size = linked = self.lfs.linked_size(repo.pk, oid) if OID_RE.match(oid) else None
+        if linked is None and uploader and OID_RE.match(oid):
+            size = self.lfs.pending_size(repo.pk, oid, uploader)
+        if size is None:
+            raise bad_request(
+                f"LFS object {oid} for {path!r} was not uploaded to this repo; upload it"
+                " through the LFS batch endpoint first"
+            )
+        if "size" in value and value["size"] != size:
+            raise bad_request(f"LFS object {oid} has {size} bytes, not {value['size']}")
+        pointer = self.git.put_lfs_pointer(oid, size)
+        return Operation("file", path, pointer, lfs=True, pending=None if linked else oid)
 
     def _apply(self, files: Dict[str, str], operations: List[Operation]) -> Dict[str, str]:
         lfs_paths = []

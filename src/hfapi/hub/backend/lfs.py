@@ -1,15 +1,20 @@
 """LFS storage: the batch negotiation, signed upload tickets, transfers and verify.
 
 Upload URLs carry a *ticket* instead of asking for an ``Authorization`` header (the
-reference client sends none to them): ``<repo>.<oid>.<size>.<chunk>.<expiry>.<nonce>``
-followed by an HMAC-SHA256 of those fields under a per-hub secret. Nobody can forge or
-alter one, and it stops working after :attr:`HubSettings.upload_url_ttl` seconds.
+reference client sends none to them):
+``<repo>.<oid>.<size>.<chunk>.<uploader>.<expiry>.<nonce>`` followed by an HMAC-SHA256
+of those fields under a per-hub secret. Nobody can forge or alter one, and it stops
+working after :attr:`HubSettings.upload_url_ttl` seconds.
 
 An object arriving at an upload URL is streamed to a temp file while being hashed; the
 parts of a multipart upload are written in place into one temp file, hashed once at
-completion. The object is kept only when its size and SHA-256 are the ones announced,
-and it is then linked to the repo of the ticket. A repo can only commit pointers to
-objects linked to it.
+completion. The object is kept only when its size and SHA-256 are the ones announced.
+Sent by someone who may write to the repo, it is then linked to the repo of the ticket.
+Sent by anyone else (a contributor preparing a pull request, as the Hub allows), it is
+only that user's *pending* object for the repo (``uploader`` in the ticket is the hex of
+the user's name): a commit of that user to a pull request may use it, which links it to
+the repo (see :meth:`Lfs.promote`). A repo can only commit pointers to objects linked
+to it, or pending ones in that case.
 
 Limits keep one request from exhausting memory or disk: an object may announce at most
 :data:`MAX_OBJECT_SIZE` bytes, one batch request may list :data:`MAX_BATCH_OBJECTS`
@@ -29,9 +34,10 @@ import os
 import re
 import secrets
 import shutil
+import sqlite3
 import threading
 import time
-from typing import IO, Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import IO, Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from ..errors import HubError, bad_request, forbidden, not_found
 from ..settings import HubSettings
@@ -54,6 +60,18 @@ MAX_BATCH_PARTS = 100_000
 SWEEP_INTERVAL = 600
 
 
+def migrate_lfs_pending(db: sqlite3.Connection) -> None:
+    """Create the table of pending objects (schema version 5): ``(repo, oid, user)``.
+
+    A row says that ``user``, who may not write to ``repo``, uploaded object ``oid`` for it.
+    """
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS lfs_pending ("
+        " repo INTEGER NOT NULL, oid TEXT NOT NULL, user TEXT NOT NULL,"
+        " PRIMARY KEY (repo, oid, user))"
+    )
+
+
 def _system_time() -> float:
     return time.time()  # looked up at each call, so that tests may patch time.time
 
@@ -67,6 +85,8 @@ class Ticket:
         oid: announced SHA-256.
         size: announced size.
         chunk_size: part size for multipart uploads, ``0`` for a single PUT.
+        uploader: the user whose pending object it becomes; ``""`` when it is linked to
+            the repo (the uploader may write there).
         token: the ticket string itself (the last segment of the upload URL).
     """
 
@@ -74,6 +94,7 @@ class Ticket:
     oid: str
     size: int
     chunk_size: int
+    uploader: str
     token: str
 
     @property
@@ -123,6 +144,7 @@ class Lfs:
         self._guard = threading.Lock()
         self._completing: Dict[str, Tuple[threading.Lock, int]] = {}
         self._last_sweep = 0.0
+        repos.delete_hooks.append(self.forget_repo)
         self.sweep()  # whatever a previous run left behind
 
     # -- queries ----------------------------------------------------------------------------
@@ -137,12 +159,33 @@ class Lfs:
             ).fetchone()
         return None if row is None else int(row[0])
 
-    def batch_repo(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> Repo:
-        """Return the repo if ``caller`` may ask the batch endpoint about it.
+    def stored_size(self, pk: int, oid: str, uploader: str) -> Optional[int]:
+        """Size of ``oid`` when linked to repo ``pk``, or pending there for ``uploader``.
 
-        Anyone with a write token who can see the repo may ask: someone opening a pull
-        request needs the answer "already stored" for the LFS files it reuses. Only
-        those who may write to the repo get upload URLs (see :meth:`batch`).
+        Args:
+            uploader: a user name, or ``""`` to consider linked objects only.
+        """
+        size = self.linked_size(pk, oid)
+        if size is not None or not uploader:
+            return size
+        return self.pending_size(pk, oid, uploader)
+
+    def pending_size(self, pk: int, oid: str, user: str) -> Optional[int]:
+        """Size of ``oid`` when it is a pending object of ``user`` for repo ``pk``."""
+        with self.storage.transaction() as db:
+            row = db.execute(
+                "SELECT o.size FROM lfs_pending p JOIN lfs_objects o ON o.oid = p.oid"
+                " WHERE p.repo = ? AND p.oid = ? AND p.user = ?",
+                (pk, oid, user),
+            ).fetchone()
+        return None if row is None else int(row[0])
+
+    def batch_repo(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> Repo:
+        """Return the repo if ``caller`` may use the batch and verify endpoints on it.
+
+        Anyone with a write token who can see the repo may, as on the Hub: a contributor
+        opening a pull request uploads its new LFS objects, which stay pending until a
+        commit of theirs to a pull request uses them (see :meth:`batch`).
 
         Raises:
             HubError: 401 (anonymous), 401/404 ``RepoNotFound``, 403 (read token).
@@ -154,19 +197,9 @@ class Lfs:
             raise forbidden("This operation needs a token with the 'write' role")
         return repo
 
-    def uploader_repo(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> Repo:
-        """Return the repo if ``caller`` may upload objects to it (or verify them).
-
-        An object linked to a repo counts as its content, so seeing a repo is not
-        enough: one must be allowed to write to it.
-
-        Raises:
-            HubError: 401 (anonymous), 401/404 ``RepoNotFound`` (missing or hidden),
-                403 (read token, or a visible repo the caller may not write to).
-        """
-        if caller is None:
-            raise HubError(401, "Invalid credentials: LFS needs a token")
-        return self.repos.writable(caller, repo_type, repo_id)
+    def uploader(self, caller: Caller, repo: Repo) -> str:
+        """Whose pending objects ``caller`` uploads to ``repo``: ``""`` for a writer."""
+        return "" if self.repos.identity.can_write(caller, repo.namespace) else str(caller.name)
 
     # -- batch ------------------------------------------------------------------------------
 
@@ -174,14 +207,15 @@ class Lfs:
         """Decide, per object, whether it must be uploaded, and how.
 
         A bad object gets its own error (422, the batch API's validation code) and the
-        others are still answered; a request too big to answer, or asking to upload
-        to a repo the caller may not write to, is refused whole.
+        others are still answered; a request too big to answer is refused whole. For a
+        caller who may not write to the repo, an object counts as stored when it is
+        linked to the repo or already pending for that caller, and its upload URL makes
+        it a pending object of theirs.
 
         Raises:
             HubError: 400 for an operation other than ``upload`` or a malformed list,
-                403 when an object must be uploaded and ``caller`` may not write to
-                the repo, 413 for more than :data:`MAX_BATCH_OBJECTS` objects or an
-                answer of more than :data:`MAX_BATCH_PARTS` part URLs.
+                413 for more than :data:`MAX_BATCH_OBJECTS` objects or an answer of
+                more than :data:`MAX_BATCH_PARTS` part URLs.
         """
         if operation != "upload":
             raise bad_request("Only the 'upload' operation is supported by the local Hub")
@@ -192,9 +226,8 @@ class Lfs:
                 413, f"Too many objects in one batch request: at most {MAX_BATCH_OBJECTS}"
             )
         self._maybe_sweep()
-        items = [self._batch_item(repo, item) for item in objects]
-        if any(item.ticket for item in items):
-            self.repos.check_write(caller, repo.namespace)
+        uploader = self.uploader(caller, repo)
+        items = [self._batch_item(repo, uploader, item) for item in objects]
         parts = sum(
             item.ticket.part_count for item in items if item.ticket and item.ticket.chunk_size
         )
@@ -206,7 +239,7 @@ class Lfs:
             )
         return items
 
-    def _batch_item(self, repo: Repo, item: Any) -> BatchItem:
+    def _batch_item(self, repo: Repo, uploader: str, item: Any) -> BatchItem:
         oid = item.get("oid") if isinstance(item, dict) else None
         size = item.get("size") if isinstance(item, dict) else None
         if not isinstance(oid, str) or not isinstance(size, int) or isinstance(size, bool):
@@ -216,19 +249,21 @@ class Lfs:
         if size > MAX_OBJECT_SIZE:
             message = f"Object of {size} bytes exceeds the limit of {MAX_OBJECT_SIZE} bytes"
             return BatchItem(oid, size, error=(422, message))
-        if self.linked_size(repo.pk, oid) == size:
+        if self.stored_size(repo.pk, oid, uploader) == size:
             return BatchItem(oid, size)
         threshold = repo.multipart_threshold or self.settings.lfs_multipart_threshold
         chunk = 0
         if size >= threshold:  # parts grow rather than outnumber MAX_PARTS
             chunk = max(self.settings.lfs_chunk_size, -(-size // MAX_PARTS))
-        return BatchItem(oid, size, ticket=self.issue(repo.pk, oid, size, chunk))
+        return BatchItem(oid, size, ticket=self.issue(repo.pk, oid, size, chunk, uploader))
 
-    def issue(self, pk: int, oid: str, size: int, chunk_size: int) -> Ticket:
-        """Create a signed ticket for uploading one object."""
+    def issue(self, pk: int, oid: str, size: int, chunk_size: int, uploader: str = "") -> Ticket:
+        """Create a signed ticket for uploading one object (pending for ``uploader``)."""
         expiry = int(self.clock()) + self.settings.upload_url_ttl
-        payload = f"{pk}.{oid}.{size}.{chunk_size}.{expiry}.{secrets.token_hex(8)}"
-        return Ticket(pk, oid, size, chunk_size, f"{payload}.{self._sign(payload)}")
+        who = uploader.encode().hex()  # names may hold dots, the field separator
+        payload = f"{pk}.{oid}.{size}.{chunk_size}.{who}.{expiry}.{secrets.token_hex(8)}"
+        token = f"{payload}.{self._sign(payload)}"
+        return Ticket(pk, oid, size, chunk_size, uploader, token)
 
     def _sign(self, payload: str) -> str:
         return hmac.new(self._secret, payload.encode(), hashlib.sha256).hexdigest()
@@ -241,14 +276,14 @@ class Lfs:
         """
         payload, _, signature = token.rpartition(".")
         fields = payload.split(".")
-        if len(fields) != 6 or not hmac.compare_digest(
+        if len(fields) != 7 or not hmac.compare_digest(
             self._sign(payload).encode(), signature.encode()
         ):
             raise forbidden("Invalid upload URL signature")
-        pk, oid, size, chunk, expiry, _nonce = fields
+        pk, oid, size, chunk, who, expiry, _nonce = fields
         if int(expiry) < self.clock():
             raise forbidden("This upload URL has expired; ask the batch endpoint for a new one")
-        return Ticket(int(pk), oid, int(size), int(chunk), token)
+        return Ticket(int(pk), oid, int(size), int(chunk), bytes.fromhex(who).decode(), token)
 
     # -- transfers --------------------------------------------------------------------------
 
@@ -306,7 +341,7 @@ class Lfs:
             raise bad_request("The completion body must name the object's oid")
         folder = self._part_folder(ticket)
         with self._one_completion(folder):
-            if self.linked_size(ticket.repo, ticket.oid) == ticket.size:
+            if self.stored_size(ticket.repo, ticket.oid, ticket.uploader) == ticket.size:
                 shutil.rmtree(folder, ignore_errors=True)
                 return
             self._assemble(ticket, folder, body.get("parts"))
@@ -366,9 +401,30 @@ class Lfs:
             db.execute(
                 "INSERT OR IGNORE INTO lfs_objects (oid, size) VALUES (?, ?)", (sha256, size)
             )
-            db.execute(
-                "INSERT OR IGNORE INTO repo_lfs (repo, oid) VALUES (?, ?)", (ticket.repo, sha256)
-            )
+            if ticket.uploader:
+                db.execute(
+                    "INSERT OR IGNORE INTO lfs_pending (repo, oid, user) VALUES (?, ?, ?)",
+                    (ticket.repo, sha256, ticket.uploader),
+                )
+            else:
+                db.execute(
+                    "INSERT OR IGNORE INTO repo_lfs (repo, oid) VALUES (?, ?)",
+                    (ticket.repo, sha256),
+                )
+
+    def promote(self, db: sqlite3.Connection, pk: int, oids: Iterable[str]) -> None:
+        """Link pending objects to repo ``pk`` (inside the transaction of the commit using them).
+
+        Once linked, the object is the repo's: whoever else had it pending there no longer
+        needs to.
+        """
+        for oid in oids:
+            db.execute("INSERT OR IGNORE INTO repo_lfs (repo, oid) VALUES (?, ?)", (pk, oid))
+            db.execute("DELETE FROM lfs_pending WHERE repo = ? AND oid = ?", (pk, oid))
+
+    def forget_repo(self, db: sqlite3.Connection, pk: int) -> None:
+        """Drop the pending objects of a deleted repo (inside its deletion's transaction)."""
+        db.execute("DELETE FROM lfs_pending WHERE repo = ?", (pk,))
 
     def store_bytes(self, pk: int, data: bytes) -> str:
         """Store ``data`` as an LFS object linked to repo ``pk`` (seeding); return its oid."""
@@ -404,15 +460,16 @@ class Lfs:
         if self.clock() - self._last_sweep >= SWEEP_INTERVAL:
             self.sweep()
 
-    def verify(self, repo: Repo, body: Any) -> None:
-        """Confirm that an object arrived complete.
+    def verify(self, caller: Caller, repo: Repo, body: Any) -> None:
+        """Confirm that an object arrived complete (linked, or pending for ``caller``).
 
         Raises:
             HubError: 400 for a malformed body, 404 when the object is not stored.
         """
         if not isinstance(body, dict) or not isinstance(body.get("oid"), str):
             raise bad_request("The verify body must carry 'oid' and 'size'")
-        if self.linked_size(repo.pk, body["oid"]) != body.get("size"):
+        uploader = self.uploader(caller, repo)
+        if self.stored_size(repo.pk, body["oid"], uploader) != body.get("size"):
             raise not_found(f"LFS object {body['oid']} not found")
 
     def dump(self) -> List[Dict[str, Any]]:

@@ -70,6 +70,7 @@ def complete(hub: Backend, req: Request) -> Response:
 
 def verify(hub: Backend, req: Request) -> Response:
     """``POST .../info/lfs/objects/verify`` (Basic ``USER:<token>``): 200 when stored."""
-    repo = hub.lfs.uploader_repo(req.caller, req.params["type"], req.params["repo"])
-    hub.lfs.verify(repo, req.json())
+    repo = hub.lfs.batch_repo(req.caller, req.params["type"], req.params["repo"])
+    assert req.caller is not None  # batch_repo refuses anonymous callers
+    hub.lfs.verify(req.caller, repo, req.json())
     return json_response({}, content_type=LFS_JSON)
