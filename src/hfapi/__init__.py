@@ -21,6 +21,8 @@ from .commit import (
 from .constants import __version__
 from .errors import (
     BadRequestError,
+    CommitNotAppliedError,
+    CommitOutcomeUnknownError,
     EntryNotFoundError,
     GatedRepoError,
     HfHubHTTPError,
@@ -29,6 +31,7 @@ from .errors import (
     LocalTokenNotFoundError,
     RepositoryNotFoundError,
     RevisionNotFoundError,
+    SourceChangedError,
 )
 from .hf_api import HfApi
 from .models import (
@@ -53,10 +56,12 @@ from .models import (
 __all__ = [
     "BadRequestError",
     "CommitInfo",
+    "CommitNotAppliedError",
     "CommitOperation",
     "CommitOperationAdd",
     "CommitOperationCopy",
     "CommitOperationDelete",
+    "CommitOutcomeUnknownError",
     "DatasetInfo",
     "Discussion",
     "DiscussionComment",
@@ -80,6 +85,7 @@ __all__ = [
     "RepoUrl",
     "RepositoryNotFoundError",
     "RevisionNotFoundError",
+    "SourceChangedError",
     "SpaceInfo",
     "UserLikes",
     "__version__",

@@ -35,6 +35,8 @@ from requests import HTTPError, Response
 
 __all__ = [
     "BadRequestError",
+    "CommitNotAppliedError",
+    "CommitOutcomeUnknownError",
     "EntryNotFoundError",
     "GatedRepoError",
     "HFValidationError",
@@ -45,6 +47,7 @@ __all__ = [
     "OfflineModeIsEnabled",
     "RepositoryNotFoundError",
     "RevisionNotFoundError",
+    "SourceChangedError",
     "hf_raise_for_status",
     "raise_for_hub_status",
     "redact_secrets",
@@ -361,3 +364,29 @@ def raise_for_hub_status(response: Response, endpoint_name: Optional[str] = None
 
 #: The reference's name for the same function.
 hf_raise_for_status = raise_for_hub_status
+
+
+# -- hfapi's own (not in huggingface_hub 0.16.4) ----------------------------------------
+
+
+class CommitNotAppliedError(requests.ConnectionError):
+    """The answer to a commit was lost, and the branch shows the commit was not applied.
+
+    A subclass of ``requests.ConnectionError``, so existing ``except`` clauses still
+    catch it. Retrying the commit is safe.
+    """
+
+
+class CommitOutcomeUnknownError(requests.ConnectionError):
+    """The answer to a commit was lost, and whether it was applied cannot be told.
+
+    A subclass of ``requests.ConnectionError``. The message names the page where to
+    check before retrying (a retry could create the commit twice).
+    """
+
+
+class SourceChangedError(OSError):
+    """A local source no longer is what was hashed (size or modification time changed).
+
+    Raised at once, never retried: sending it again cannot help.
+    """

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hfapi._validators import normalize_repo_path
 from hfapi.commit.operations import (
     CommitOperationAdd,
     CommitOperationCopy,
@@ -183,9 +184,19 @@ def test_commit_body_detects_a_file_changed_since_hashing(tmp_path: Path) -> Non
 
 
 _text = st.text(max_size=20)
+
+
+def _valid_component(name: str) -> bool:
+    try:
+        normalize_repo_path(name)
+    except ValueError:
+        return False
+    return True
+
+
 _path = st.text(
     alphabet=st.characters(blacklist_characters="/", codec="utf-8"), min_size=1, max_size=8
-).filter(lambda p: p not in (".", "..", ".git"))  # invalid as repo paths
+).filter(_valid_component)  # only what the client accepts as a repo path
 
 
 @st.composite

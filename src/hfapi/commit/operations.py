@@ -32,6 +32,7 @@ from typing import (
 
 from .._progress import tqdm
 from .._validators import normalize_repo_path
+from ..errors import SourceChangedError
 
 __all__ = [
     "CommitOperation",
@@ -51,13 +52,6 @@ READ_CHUNK_SIZE = 4 * 1024 * 1024
 SAMPLE_SIZE = 512
 #: Files larger than this show a progress bar while being hashed.
 HASH_PROGRESS_THRESHOLD = 10 * 1024 * 1024
-
-
-class SourceChangedError(OSError):
-    """A local source no longer is what was hashed (size or modification time changed).
-
-    Raised at once, never retried: sending it again cannot help.
-    """
 
 
 def normalize_path_in_repo(path_in_repo: str) -> str:

@@ -23,6 +23,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 import requests
 
+from ..errors import CommitNotAppliedError, CommitOutcomeUnknownError
 from .operations import (
     READ_CHUNK_SIZE,
     CommitOperation,
@@ -48,22 +49,6 @@ __all__ = [
 
 #: Commits of the branch looked at, newest first, when searching for the lost one.
 HISTORY_DEPTH = 20
-
-
-class CommitNotAppliedError(requests.ConnectionError):
-    """The answer to a commit was lost, and the branch shows the commit was not applied.
-
-    A subclass of ``requests.ConnectionError``, so existing ``except`` clauses still
-    catch it. Retrying the commit is safe.
-    """
-
-
-class CommitOutcomeUnknownError(requests.ConnectionError):
-    """The answer to a commit was lost, and whether it was applied cannot be told.
-
-    A subclass of ``requests.ConnectionError``. The message names the page where to
-    check before retrying (a retry could create the commit twice).
-    """
 
 
 @dataclass(frozen=True)
