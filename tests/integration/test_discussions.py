@@ -318,3 +318,56 @@ def test_merging_an_empty_pull_request_is_refused(hf_api: HfApi, repo_id: str) -
         hf_api.merge_pull_request(repo_id, 1)
     assert hf_api.get_discussion_details(repo_id, 1).status == "open"
     assert hf_api.list_repo_files(repo_id) == [".gitattributes"]
+
+
+def test_draft_pull_request_by_a_contributor_gets_commits_then_merges(
+    hf_api: HfApi, other_api: HfApi, local_hub: LocalHub, repo_id: str
+) -> None:
+    weights = unique_bytes(5000)
+    draft = other_api.create_pull_request(repo_id, "Bigger weights", description="WIP")
+    assert (draft.status, draft.events[0].content, draft.diff) == ("draft", "WIP", "")
+    pushed = other_api.create_commit(
+        repo_id,
+        [CommitOperationAdd("z.bin", weights)],
+        commit_message="Add z.bin",
+        revision=draft.git_reference,
+    )
+    assert content(local_hub, repo_id, "z.bin", "refs/pr/1") == weights
+    published = other_api.change_discussion_status(repo_id, 1, "open")
+    assert published.new_status == "open"
+    pr = hf_api.get_discussion_details(repo_id, 1)
+    assert [(e.summary, e.oid) for e in pr.events if isinstance(e, DiscussionCommit)] == [
+        ("Add z.bin", pushed.oid)
+    ]
+    assert (
+        hf_api.merge_pull_request(repo_id, 1)
+        == hf_api.get_discussion_details(repo_id, 1).events[-1]
+    )
+    assert content(local_hub, repo_id, "z.bin") == weights
+
+
+def test_missing_discussion_and_org_roles(
+    hf_api: HfApi, other_api: HfApi, local_hub: LocalHub, hub_user: HubUser, other_user: HubUser
+) -> None:
+    org = f"org-{hub_user.name}"
+    local_hub.add_org(org)
+    local_hub.add_member(org, hub_user.name, "admin")
+    local_hub.add_member(org, other_user.name, "read")
+    repo_id = f"{org}/shared"
+    hf_api.create_repo(repo_id)
+    # A missing thread of an existing repo is a plain 404, not a missing repo.
+    for missing in (
+        lambda: other_api.get_discussion_details(repo_id, 1),
+        lambda: other_api.comment_discussion(repo_id, 1, "Hello?"),
+    ):
+        with pytest.raises(HfHubHTTPError) as error:
+            missing()
+        assert _status(error) == 404 and not isinstance(error.value, RepositoryNotFoundError)
+    hf_api.upload_file(path_or_fileobj=b"y", path_in_repo="y.txt", repo_id=repo_id, create_pr=True)
+    # Reading an org's repo is not writing to it.
+    with pytest.raises(HfHubHTTPError) as error:
+        other_api.merge_pull_request(repo_id, 1)
+    assert _status(error) == 403
+    local_hub.add_member(org, other_user.name, "write")
+    assert other_api.merge_pull_request(repo_id, 1, comment="LGTM") is not None
+    assert other_api.get_discussion_details(repo_id, 1).status == "merged"
