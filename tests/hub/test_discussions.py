@@ -10,7 +10,8 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 from hfapi.hub import LocalHub
-from hfapi.hub.backend.discussions import PAGE_SIZE, migrate_discussions_v2
+from hfapi.hub.backend.discussion_tables import migrate_discussions_v2
+from hfapi.hub.backend.discussions import PAGE_SIZE
 from hfapi.hub.pytest_plugin import HubUser, new_hub_user
 
 from ._helpers import Http, add_file, add_lfs

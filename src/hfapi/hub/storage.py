@@ -102,7 +102,7 @@ def _schema_v4(db: sqlite3.Connection) -> None:
     The tables belong to the discussions backend, which keeps their DDL next to its rules;
     imported here, when the step runs, because the backend itself is built on this module.
     """
-    from .backend.discussions import migrate_discussions_v2
+    from .backend.discussion_tables import migrate_discussions_v2
 
     migrate_discussions_v2(db)
 

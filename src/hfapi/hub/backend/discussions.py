@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import secrets
 import sqlite3
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
@@ -24,6 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from ..errors import HubError, bad_request, forbidden, not_found
 from ..storage import Storage
 from . import timefmt
+from .discussion_tables import insert_comment, insert_event, new_event_id
 from .identity import Caller, Identity
 from .refs import Refs
 from .repos import Repo, Repos
@@ -35,83 +35,6 @@ DEFAULT_TARGET = "refs/heads/main"
 
 _EVENT_COLUMNS = "id, type, author, created_at, data, hidden"
 _THREAD_COLUMNS = "num, is_pr, status, title, author, created_at, target_branch, merge_commit"
-
-
-def migrate_discussions_v2(db: sqlite3.Connection) -> None:
-    """Create or upgrade the discussion tables; safe to run on any earlier shape, twice.
-
-    The first shape was one ``discussions`` row per thread (written by the commit
-    endpoint for ``create_pr``). This adds the merge commit column, the events and the
-    comment versions, and gives every thread that has no event yet its opening comment
-    (its description), so no thread is lost.
-    """
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS discussions ("
-        " repo INTEGER NOT NULL, num INTEGER NOT NULL, is_pr INTEGER NOT NULL,"
-        " status TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL,"
-        " author TEXT NOT NULL, target_branch TEXT, created_at TEXT NOT NULL,"
-        " merge_commit TEXT, PRIMARY KEY (repo, num))"
-    )
-    columns = {str(row[1]) for row in db.execute("PRAGMA table_info(discussions)")}
-    if "merge_commit" not in columns:
-        db.execute("ALTER TABLE discussions ADD COLUMN merge_commit TEXT")
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS discussion_events ("
-        " id TEXT PRIMARY KEY, repo INTEGER NOT NULL, num INTEGER NOT NULL,"
-        " type TEXT NOT NULL, author TEXT NOT NULL, created_at TEXT NOT NULL,"
-        " data TEXT NOT NULL, hidden INTEGER NOT NULL DEFAULT 0)"
-    )
-    db.execute(
-        "CREATE INDEX IF NOT EXISTS discussion_events_thread ON discussion_events (repo, num)"
-    )
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS discussion_comment_versions ("
-        " event TEXT NOT NULL, repo INTEGER NOT NULL, raw TEXT NOT NULL,"
-        " author TEXT NOT NULL, updated_at TEXT NOT NULL)"
-    )
-    db.execute(
-        "CREATE INDEX IF NOT EXISTS discussion_versions_event"
-        " ON discussion_comment_versions (event)"
-    )
-    orphans = db.execute(
-        "SELECT repo, num, description, author, created_at FROM discussions d WHERE NOT EXISTS"
-        " (SELECT 1 FROM discussion_events e WHERE e.repo = d.repo AND e.num = d.num)"
-    ).fetchall()
-    for pk, num, description, author, created in orphans:
-        _insert_comment(db, _event_id(time.time()), int(pk), int(num), author, created, description)
-
-
-def _event_id(now: float) -> str:
-    # 24 hex digits like the Hub's object ids: seconds first, so ids sort by time.
-    return f"{int(now):08x}{secrets.token_hex(8)}"
-
-
-def _insert_event(
-    db: sqlite3.Connection,
-    event_id: str,
-    pk: int,
-    num: int,
-    kind: str,
-    author: str,
-    created: str,
-    data: Dict[str, Any],
-) -> None:
-    db.execute(
-        "INSERT INTO discussion_events (id, repo, num, type, author, created_at, data)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (event_id, pk, num, kind, author, created, json.dumps(data)),
-    )
-
-
-def _insert_comment(
-    db: sqlite3.Connection, event_id: str, pk: int, num: int, author: str, created: str, raw: str
-) -> None:
-    _insert_event(db, event_id, pk, num, "comment", author, created, {})
-    db.execute(
-        "INSERT INTO discussion_comment_versions (event, repo, raw, author, updated_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (event_id, pk, raw, author, created),
-    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -360,7 +283,7 @@ class Discussions:
 
     def _now(self) -> Tuple[str, str]:
         moment = self.clock()
-        return _event_id(moment), timefmt.format_epoch(moment)
+        return new_event_id(moment), timefmt.format_epoch(moment)
 
     # -- threads ----------------------------------------------------------------------------
 
@@ -429,7 +352,7 @@ class Discussions:
                 now,
             ),
         )
-        _insert_comment(db, event_id, repo.pk, num, author, now, description)
+        insert_comment(db, event_id, repo.pk, num, author, now, description)
         return num
 
     def comment(
@@ -451,7 +374,7 @@ class Discussions:
         self, db: sqlite3.Connection, repo: Repo, num: int, author: str, text: str
     ) -> str:
         event_id, now = self._now()
-        _insert_comment(db, event_id, repo.pk, num, author, now, text)
+        insert_comment(db, event_id, repo.pk, num, author, now, text)
         return event_id
 
     def add_event(
@@ -465,7 +388,7 @@ class Discussions:
     ) -> Event:
         """Append a non-comment event to a thread (in the caller's transaction)."""
         event_id, now = self._now()
-        _insert_event(db, event_id, repo.pk, num, kind, author, now, data)
+        insert_event(db, event_id, repo.pk, num, kind, author, now, data)
         return Event(event_id, kind, author, now, data)
 
     def rename(
