@@ -483,3 +483,21 @@ def test_space_calls_are_not_write_actions(rsps):
     rsps.post(f"{SPACE}/pause", json=runtime(stage="PAUSED"))
     client.pause_space("alice/demo")
     assert rsps.calls[0].request.headers["authorization"] == "Bearer api_org_token"
+
+
+# -- create_repo's Space fields (protocol 2.4) ---------------------------------------------
+
+
+@pytest.mark.parametrize("hardware", list(SpaceHardware))
+def test_create_space_sends_sdk_and_hardware_enum_as_strings(api, rsps, hardware):
+    rsps.post(f"{ENDPOINT}/api/repos/create", json={"url": f"{ENDPOINT}/spaces/org/sp"})
+    url = api.create_repo("org/sp", repo_type="space", space_sdk="static", space_hardware=hardware)
+    assert json_body(rsps.calls[0]) == {
+        "name": "sp",
+        "organization": "org",
+        "private": False,
+        "type": "space",
+        "sdk": "static",
+        "hardware": hardware.value,
+    }
+    assert (url.repo_type, url.repo_id) == ("space", "org/sp")
