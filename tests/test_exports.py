@@ -31,15 +31,6 @@ NOT_YET_IMPLEMENTED = {
     "list_metrics",
     "get_model_tags",
     "get_dataset_tags",
-    # spaces
-    "add_space_secret",
-    "delete_space_secret",
-    "get_space_runtime",
-    "request_space_hardware",
-    "set_space_sleep_time",
-    "pause_space",
-    "restart_space",
-    "duplicate_space",
     # multi-commits
     "create_commits_on_pr",
 }
@@ -61,6 +52,7 @@ CLASSES = [
     "DiscussionStatusChange",
     "DiscussionCommit",
     "DiscussionTitleChange",
+    "SpaceRuntime",
 ]
 
 

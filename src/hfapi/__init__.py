@@ -49,7 +49,10 @@ from .models import (
     ModelInfo,
     RepoFile,
     RepoUrl,
+    SpaceHardware,
     SpaceInfo,
+    SpaceRuntime,
+    SpaceStage,
     UserLikes,
 )
 
@@ -86,9 +89,13 @@ __all__ = [
     "RepositoryNotFoundError",
     "RevisionNotFoundError",
     "SourceChangedError",
+    "SpaceHardware",
     "SpaceInfo",
+    "SpaceRuntime",
+    "SpaceStage",
     "UserLikes",
     "__version__",
+    "add_space_secret",
     "change_discussion_status",
     "comment_discussion",
     "create_branch",
@@ -102,11 +109,14 @@ __all__ = [
     "delete_file",
     "delete_folder",
     "delete_repo",
+    "delete_space_secret",
     "delete_tag",
+    "duplicate_space",
     "edit_discussion_comment",
     "get_discussion_details",
     "get_full_repo_name",
     "get_repo_discussions",
+    "get_space_runtime",
     "get_token_permission",
     "hide_discussion_comment",
     "like",
@@ -120,9 +130,13 @@ __all__ = [
     "merge_pull_request",
     "model_info",
     "move_repo",
+    "pause_space",
     "rename_discussion",
     "repo_info",
+    "request_space_hardware",
+    "restart_space",
     "run_as_future",
+    "set_space_sleep_time",
     "space_info",
     "unlike",
     "update_repo_visibility",
@@ -134,6 +148,7 @@ __all__ = [
 # The root functions: bound methods of one default client, created at import time.
 _default_api = HfApi()
 
+add_space_secret = _default_api.add_space_secret
 change_discussion_status = _default_api.change_discussion_status
 comment_discussion = _default_api.comment_discussion
 create_branch = _default_api.create_branch
@@ -147,11 +162,14 @@ delete_branch = _default_api.delete_branch
 delete_file = _default_api.delete_file
 delete_folder = _default_api.delete_folder
 delete_repo = _default_api.delete_repo
+delete_space_secret = _default_api.delete_space_secret
 delete_tag = _default_api.delete_tag
+duplicate_space = _default_api.duplicate_space
 edit_discussion_comment = _default_api.edit_discussion_comment
 get_discussion_details = _default_api.get_discussion_details
 get_full_repo_name = _default_api.get_full_repo_name
 get_repo_discussions = _default_api.get_repo_discussions
+get_space_runtime = _default_api.get_space_runtime
 get_token_permission = _default_api.get_token_permission
 hide_discussion_comment = _default_api.hide_discussion_comment
 like = _default_api.like
@@ -163,9 +181,13 @@ list_repo_refs = _default_api.list_repo_refs
 merge_pull_request = _default_api.merge_pull_request
 model_info = _default_api.model_info
 move_repo = _default_api.move_repo
+pause_space = _default_api.pause_space
 rename_discussion = _default_api.rename_discussion
 repo_info = _default_api.repo_info
+request_space_hardware = _default_api.request_space_hardware
+restart_space = _default_api.restart_space
 run_as_future = _default_api.run_as_future
+set_space_sleep_time = _default_api.set_space_sleep_time
 space_info = _default_api.space_info
 unlike = _default_api.unlike
 update_repo_visibility = _default_api.update_repo_visibility

@@ -13,6 +13,7 @@ from .api.discussions import DiscussionsMixin
 from .api.files import FilesMixin
 from .api.refs import RefsMixin
 from .api.repos import ReposMixin
+from .api.spaces import SpacesMixin
 from .api.users import UsersMixin
 from .commit import (
     CommitOperation,
@@ -44,7 +45,10 @@ from .models import (
     ModelInfo,
     RepoFile,
     RepoUrl,
+    SpaceHardware,
     SpaceInfo,
+    SpaceRuntime,
+    SpaceStage,
     UserLikes,
     repo_type_and_id_from_hf_id,
 )
@@ -76,7 +80,10 @@ __all__ = [
     "RepoUrl",
     "RepositoryNotFoundError",
     "RevisionNotFoundError",
+    "SpaceHardware",
     "SpaceInfo",
+    "SpaceRuntime",
+    "SpaceStage",
     "UserLikes",
     "repo_type_and_id_from_hf_id",
 ]
@@ -88,6 +95,7 @@ class HfApi(
     RefsMixin,
     CommitsMixin,
     DiscussionsMixin,
+    SpacesMixin,
     UsersMixin,
     _ApiBase,
 ):

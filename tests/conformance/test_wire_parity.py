@@ -132,8 +132,37 @@ def _reply_discussions(request: requests.PreparedRequest) -> Tuple[int, Dict[str
     return 200, {}, {key: EVENTS.get(key, COMMENT)}
 
 
+SPACE_STAGES = {"runtime": "RUNNING", "pause": "PAUSED", "restart": "BUILDING"}
+
+
+def _reply_spaces(request: requests.PreparedRequest) -> Any:
+    """The Space management endpoints (``None`` for the other ``/api/spaces/`` URLs)."""
+    resource = (request.url or "").split("?")[0].rsplit("/", 1)[-1]
+    sent = json.loads(request.body or b"{}")
+    if resource == "secrets":
+        return ""
+    if resource == "duplicate":
+        return {"url": f"{ENDPOINT}/spaces/{sent['repository']}"}
+    hardware = {"current": "cpu-basic", "requested": sent.get("flavor", "t4-small")}
+    if resource == "sleeptime" and sent["seconds"] < 0:
+        # Free hardware: the path on which set_space_sleep_time warns.
+        hardware["requested"] = None
+    if resource not in ("runtime", "hardware", "sleeptime", "pause", "restart"):
+        return None
+    return {
+        "stage": SPACE_STAGES.get(resource, "RUNNING_BUILDING"),
+        "hardware": hardware,
+        "storage": None,
+        "gcTimeout": sent.get("seconds", sent.get("sleepTimeSeconds")),
+        "replicas": {"current": 1, "requested": 1},
+    }
+
+
 def _reply(request: requests.PreparedRequest) -> Tuple[int, Dict[str, str], str]:
     url = request.url or ""
+    space_answer = _reply_spaces(request) if "/api/spaces/" in url else None
+    if space_answer is not None:
+        return 200, {}, space_answer if isinstance(space_answer, str) else json.dumps(space_answer)
     if "/discussions" in url:
         status, headers, answer = _reply_discussions(request)
         return status, headers, json.dumps(answer)
@@ -224,12 +253,27 @@ CALLS: List[Tuple[str, Tuple[Any, ...], Dict[str, Any]]] = [
     ("merge_pull_request", ("a/b", 2), {"comment": " Merged! ", "repo_type": "dataset"}),
     ("edit_discussion_comment", ("a/b", 2, "648F1A2B3C4D5E6F70819203", "New text"), {}),
     ("hide_discussion_comment", ("a/b", 2, "648F1A2B3C4D5E6F70819203"), {}),
+    ("add_space_secret", ("a/b", "HF_TOKEN", "hf_secret"), {}),
+    ("add_space_secret", ("s", "K", ""), {"token": "hf_other"}),
+    ("delete_space_secret", ("a/b", "HF_TOKEN"), {}),
+    ("get_space_runtime", ("a/b",), {}),
+    ("request_space_hardware", ("a/b", "t4-medium"), {}),
+    ("request_space_hardware", ("a/b", hfapi.SpaceHardware.A10G_SMALL), {"sleep_time": -1}),
+    ("request_space_hardware", ("a/b", "cpu-basic"), {"sleep_time": 3600}),
+    ("set_space_sleep_time", ("a/b", 3600), {}),
+    ("set_space_sleep_time", ("a/b", -1), {}),
+    ("pause_space", ("a/b",), {}),
+    ("restart_space", ("a/b",), {}),
+    ("duplicate_space", ("a/b",), {}),
+    ("duplicate_space", ("a/b", "c/d"), {"private": True}),
+    ("duplicate_space", ("a/b", "d"), {"private": False, "exist_ok": True}),
 ]
 #: Methods whose 0.16.4 code returns ``None`` where its documentation promises a value;
 #: hfapi returns the documented value (see docs/differences.md).
 DOCUMENTED_RETURNS = {"merge_pull_request": hfapi.DiscussionStatusChange}
-#: Methods that always warn (the reference's warnings are silenced the same way).
-WARNS = {"hide_discussion_comment"}
+#: Methods that may warn: both clients must give the same ``UserWarning`` s on success; on
+#: failure they are silenced (the failure is what is compared there).
+WARNS = {"hide_discussion_comment", "request_space_hardware", "set_space_sleep_time"}
 
 Captured = List[Tuple[str, str, bytes, Dict[str, str]]]
 
@@ -281,19 +325,37 @@ def _comparable(value: Any) -> Any:
 def test_same_requests_and_results(name: str, args: Tuple[Any, ...], kwargs: Dict[str, Any]):
     reference = huggingface_hub.HfApi(endpoint=ENDPOINT, token=TOKEN)
     ours = hfapi.HfApi(endpoint=ENDPOINT, token=TOKEN)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as reference_warned:
+        warnings.simplefilter("always")
         expected, expected_result = _capture(reference, name, args, kwargs, _succeed)
     with warnings.catch_warnings(record=True) as warned:
         warnings.simplefilter("always")
         sent, result = _capture(ours, name, args, kwargs, _succeed)
-    assert [type(w.message) for w in warned] == ([UserWarning] if name in WARNS else [])
+    # The reference's own deprecation noise is not part of the comparison.
+    expected_warnings = [w.category for w in reference_warned if w.category is UserWarning]
+    assert [w.category for w in warned] == expected_warnings
+    assert bool(expected_warnings) <= (name in WARNS)
     assert sent == expected
     if name in DOCUMENTED_RETURNS:
         assert expected_result is None
         assert isinstance(result, DOCUMENTED_RETURNS[name])
     else:
         assert _comparable(result) == _comparable(expected_result)
+
+
+@pytest.mark.parametrize("enum", ["SpaceHardware", "SpaceStage"])
+def test_space_enums_behave_as_the_references(enum: str) -> None:
+    """Same members, and the same string behaviour (``str``, ``format``, ``repr``, JSON)."""
+    theirs, ours = getattr(huggingface_hub, enum), getattr(hfapi, enum)
+    assert [(m.name, m.value) for m in ours] == [(m.name, m.value) for m in theirs]
+    for mine, reference in zip(ours, theirs):
+        assert mine == reference == reference.value
+        assert (str(mine), f"{mine}", repr(mine)) == (
+            str(reference),
+            f"{reference}",
+            repr(reference),
+        )
+        assert json.dumps(mine) == json.dumps(reference)
 
 
 FAILURES = {

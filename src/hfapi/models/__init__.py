@@ -24,6 +24,7 @@ from .repo import (
     repo_file_from_entry,
     repo_type_and_id_from_hf_id,
 )
+from .space import SpaceHardware, SpaceRuntime, SpaceStage
 from .user import UserLikes
 
 __all__ = [
@@ -44,7 +45,10 @@ __all__ = [
     "ModelInfo",
     "RepoFile",
     "RepoUrl",
+    "SpaceHardware",
     "SpaceInfo",
+    "SpaceRuntime",
+    "SpaceStage",
     "UserLikes",
     "deserialize_event",
     "discussion_details_from_json",
