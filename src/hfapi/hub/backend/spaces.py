@@ -285,32 +285,35 @@ class Spaces:
         self._save(db, repo.pk, state)
         return state
 
-    def _build(self, repo: Repo, state: _State, head: str) -> _State:
-        """The state once a build of ``head`` starts (a paused Space only records the head)."""
-        if state.paused:
+    def _build(self, repo: Repo, state: _State, head: str, resume: bool = False) -> _State:
+        """The state once a build of ``head`` starts.
+
+        A paused Space only records the head, unless ``resume`` (a restart) ends the pause.
+        An app still serving (its earlier build finished) keeps serving during the build.
+        """
+        if state.paused and not resume:
             return dataclasses.replace(state, build_commit=head)
         stage, current = self._stage(state)
         serving = current if stage in ("RUNNING", "RUNNING_BUILDING") else None
+        state = dataclasses.replace(state, build_commit=head, paused=False, forced_stage=None)
         app = self.git.snapshot(head).files.get(APP_FILES.get(repo.sdk or "", ""))
         if app is None:
-            return dataclasses.replace(
-                state, build_commit=head, build_started=None, serving=None, forced_stage=None
-            )
+            return dataclasses.replace(state, build_started=None, serving=None)
         info = self.git.blob_infos([app]).get(app)
         empty = info is not None and info.size == 0
         return dataclasses.replace(
             state,
-            build_commit=head,
             build_started=self.clock(),
             build_hardware=self._requested(repo, state),
             build_failed=empty or self.settings.space_build_error,
             serving=serving,
-            forced_stage=None,
         )
 
-    def _rebuild(self, db: sqlite3.Connection, repo: Repo, state: _State) -> _State:
-        """Start a new build of the current head (a restart), save and return the state."""
-        state = self._build(repo, state, self._head(repo))
+    def _rebuild(
+        self, db: sqlite3.Connection, repo: Repo, state: _State, resume: bool = False
+    ) -> _State:
+        """Start a new build of the current head, save and return the state."""
+        state = self._build(repo, state, self._head(repo), resume)
         self._save(db, repo.pk, state)
         return state
 
@@ -387,8 +390,7 @@ class Spaces:
         """
         repo = self._restartable(caller, repo_id, "restarted")
         with self.storage.transaction() as db:
-            state = dataclasses.replace(self._synced(db, repo), paused=False)
-            state = self._rebuild(db, repo, state)
+            state = self._rebuild(db, repo, self._synced(db, repo), resume=True)
         return self._report(repo, state)
 
     def _restartable(self, caller: Optional[Caller], repo_id: str, what: str) -> Repo:
