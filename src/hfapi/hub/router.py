@@ -9,6 +9,7 @@ match. Placeholders:
 ``{prefix}``  ``datasets/`` or ``spaces/`` of web-side URLs (none for models)
 ``{repo}``    a repo id of one or two segments (``gpt2``, ``alice/model``)
 ``{path}``    the rest of the path, slashes included
+``{spaces}``  ``spaces`` only (Space endpoints; handlers see type ``space``)
 ``{name}``    any other name: one segment
 
 How a path is read (see :func:`match`):
@@ -30,13 +31,14 @@ from typing import Callable, Dict, List, Optional, Tuple
 from urllib.parse import unquote
 
 from .backend import Backend
-from .routes import admin, commits, discussions, files, lfs, likes, refs, repos, users
+from .routes import admin, commits, discussions, files, lfs, likes, refs, repos, spaces, users
 from .wire import Request, Response
 
 Handler = Callable[[Backend, Request], Response]
 
 _PLACEHOLDERS = {
     "type": r"(?P<type>models|datasets|spaces)",
+    "spaces": r"(?P<type>spaces)",  # endpoints that exist for Spaces only
     # A leading "datasets/" or "spaces/" is always the type prefix, never a namespace.
     "prefix": r"(?:(?P<prefix>datasets|spaces)/|(?!(?:datasets|spaces)/))",
     "path": r"(?P<path>.+)",
@@ -86,6 +88,7 @@ _UPLOAD = ("create_commit", "upload_file", "upload_folder")
 _LFS = ("create_commit (LFS)", "upload_file (LFS)", "upload_folder (LFS)")
 _MULTI = "create_commits_on_pr"
 _THREAD = "/api/{type}/{repo}/discussions/{num}"
+_SPACE = "/api/{spaces}/{repo}"
 
 ROUTES: List[Route] = [
     Route(
@@ -188,6 +191,22 @@ ROUTES: List[Route] = [
         discussions.hide_comment,
         ("hide_discussion_comment",),
     ),
+    Route("GET", f"{_SPACE}/runtime", spaces.runtime, ("get_space_runtime",)),
+    Route(
+        "POST",
+        f"{_SPACE}/hardware",
+        spaces.hardware,
+        ("request_space_hardware",),
+        write=True,
+    ),
+    Route("POST", f"{_SPACE}/sleeptime", spaces.sleep_time, ("set_space_sleep_time",), write=True),
+    Route("POST", f"{_SPACE}/pause", spaces.pause, ("pause_space",), write=True),
+    Route("POST", f"{_SPACE}/restart", spaces.restart, ("restart_space",), write=True),
+    Route("POST", f"{_SPACE}/secrets", spaces.add_secret, ("add_space_secret",), write=True),
+    Route(
+        "DELETE", f"{_SPACE}/secrets", spaces.delete_secret, ("delete_space_secret",), write=True
+    ),
+    Route("POST", f"{_SPACE}/duplicate", spaces.duplicate, ("duplicate_space",), write=True),
     Route("POST", "/api/{type}/{repo}/like", likes.like, ("like",), write=True),
     Route("DELETE", "/api/{type}/{repo}/like", likes.unlike, ("unlike",), write=True),
     Route("GET", "/api/{type}/{repo}", repos.info, _INFO),
@@ -211,6 +230,7 @@ ROUTES: List[Route] = [
     Route("GET", "/_hub/faults", admin.get_faults, admin=True),
     Route("PUT", "/_hub/faults", admin.set_faults, admin=True),
     Route("POST", "/_hub/{type}/{repo}/access", admin.grant_access, admin=True),
+    Route("POST", "/_hub/{spaces}/{repo}/stage", spaces.force_stage, admin=True),
 ]
 
 # Every route is tried with two-segment repo ids first, then with one-segment ids.

@@ -45,6 +45,9 @@ class HubSettings:
             tests rely on), such a token is then ignored on public reads (info, tree,
             paths-info, refs, commits, resolve), so a stale cached token does not break
             public downloads; writes and private reads still answer 401.
+        space_build_seconds: how long a Space's build lasts (``BUILDING``) before the app
+            is ``RUNNING``; time comes from the Spaces backend's clock.
+        space_build_error: every Space build started while on ends in ``BUILD_ERROR``.
     """
 
     lfs_multipart_threshold: int = 64 * MiB
@@ -58,6 +61,8 @@ class HubSettings:
     upload_url_ttl: int = 3600
     lfs_stale_upload_age: int = 24 * 3600
     reject_unknown_tokens: bool = False
+    space_build_seconds: int = 10
+    space_build_error: bool = False
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()

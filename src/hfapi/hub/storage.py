@@ -117,6 +117,16 @@ def _schema_v5(db: sqlite3.Connection) -> None:
     migrate_lfs_pending(db)
 
 
+def _schema_v6(db: sqlite3.Connection) -> None:
+    """Version 6: Space runtimes (build, hardware, sleep time, pause) and secret digests.
+
+    The tables belong to the Spaces backend (imported here for the same reason as in v4).
+    """
+    from .backend.spaces import migrate_spaces
+
+    migrate_spaces(db)
+
+
 #: One step: SQL statements, or a function of the connection for a step that must decide.
 Migration = Union[Tuple[str, ...], Callable[[sqlite3.Connection], None]]
 
@@ -129,6 +139,7 @@ MIGRATIONS: Tuple[Migration, ...] = (
     _schema_v3,
     _schema_v4,
     _schema_v5,
+    _schema_v6,
 )
 
 #: The schema version this code writes and understands.
@@ -157,6 +168,8 @@ STATE_TABLES = (
     "discussion_events",
     "discussion_comment_versions",
     "repo_access",
+    "space_runtimes",
+    "space_secrets",
 )
 
 logger = logging.getLogger("hfapi.hub")

@@ -29,6 +29,7 @@ from .likes import Likes
 from .pulls import PullRequests
 from .refs import Refs
 from .repos import Repo, Repos, split_repo_id
+from .spaces import Spaces
 
 __all__ = ["Backend", "Caller", "Repo"]
 
@@ -84,6 +85,8 @@ class Backend:
             self.pulls,
         )
         self.likes = Likes(storage, self.identity, self.repos)
+        self.spaces = Spaces(storage, settings, self.repos, self.refs, self.git, self.lfs)
+        self.commits.commit_hooks.append(self.spaces.on_commit)
         self.faults = FaultInjector()  # off until a plan is set; never persisted
         self._config = dict(config or {})
         self.default_token = self._bootstrap()
@@ -335,6 +338,7 @@ class Backend:
             "likes": [{"user": u, "repo": r, "createdAt": c} for u, r, c in likes],
             "lfs": self.lfs.dump(),
             "discussions": self.discussions.dump(),
+            "spaces": self.spaces.dump(),
             "time": time.time(),
         }
 

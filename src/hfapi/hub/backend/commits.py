@@ -15,7 +15,7 @@ import binascii
 import dataclasses
 import re
 import time
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from ..errors import HubError, bad_request, entry_not_found, forbidden, revision_not_found
 from ..limits import check_path_limits, parse_json
@@ -130,6 +130,8 @@ class Commits:
         self.git = git
         self.lfs = lfs
         self.pulls = pulls
+        #: Called as ``hook(db, repo, ref, oid)`` inside a commit that moved a branch.
+        self.commit_hooks: List[Callable[[Any, Repo, str, str], None]] = []
 
     def gitattributes_rules(self, files: Dict[str, str]) -> List[Tuple[re.Pattern[str], bool]]:
         """The LFS rules of the ``.gitattributes`` in a snapshot's files."""
@@ -238,6 +240,8 @@ class Commits:
                 if ref.startswith("refs/pr/"):
                     num = int(ref[len("refs/pr/") :])
                     self.pulls.record_push(db, repo, num, author, title.strip(), oid)
+                for hook in self.commit_hooks:
+                    hook(db, repo, ref, oid)
                 return CommitResult(oid, None)
             num = self.pulls.open_from_commit(db, repo, author, message[0], description, ref, oid)
             return CommitResult(oid, num)

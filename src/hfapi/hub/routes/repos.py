@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from ... import constants
 from ..backend import Backend
@@ -12,6 +12,7 @@ from ..backend.timefmt import format_epoch
 from ..errors import HubError, bad_request
 from ..wire import Request, Response, json_response
 from ._common import bool_in, revision, visible_repo, web_url
+from .spaces import runtime_json
 
 
 def _repo_type(body: Dict[str, Any]) -> str:
@@ -155,18 +156,8 @@ def info(hub: Backend, req: Request) -> Response:
         createdAt=repo.created_at,
     )
     if repo.type == "space":
-        body.update(sdk=repo.sdk, runtime=space_runtime(repo), models=[], datasets=[])
+        runtime = runtime_json(hub.spaces.runtime(repo))
+        body.update(sdk=repo.sdk, runtime=runtime, models=[], datasets=[])
     if repo.type == "model" and req.flag("securityStatus"):
         body["securityStatus"] = {"scansDone": True, "containsInfected": False}
     return json_response(body)
-
-
-def space_runtime(repo: Repo, stage: Optional[str] = None) -> Dict[str, Any]:
-    """The runtime block of a Space (the local Hub never runs apps)."""
-    return {
-        "stage": stage or "NO_APP_FILE",
-        "hardware": {"current": None, "requested": repo.hardware or "cpu-basic"},
-        "storage": None,
-        "gcTimeout": None,
-        "replicas": {"current": 1, "requested": 1},
-    }
