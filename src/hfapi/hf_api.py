@@ -13,6 +13,7 @@ from .api.discussions import DiscussionsMixin
 from .api.files import FilesMixin
 from .api.refs import RefsMixin
 from .api.repos import ReposMixin
+from .api.search import DatasetSearchArguments, ModelSearchArguments, SearchMixin
 from .api.users import UsersMixin
 from .commit import (
     CommitOperation,
@@ -31,7 +32,9 @@ from .errors import (
 from .models import (
     BlobLfsInfo,
     CommitInfo,
+    DatasetFilter,
     DatasetInfo,
+    DatasetTags,
     Discussion,
     DiscussionComment,
     DiscussionCommit,
@@ -41,7 +44,10 @@ from .models import (
     GitCommitInfo,
     GitRefInfo,
     GitRefs,
+    MetricInfo,
+    ModelFilter,
     ModelInfo,
+    ModelTags,
     RepoFile,
     RepoUrl,
     SpaceInfo,
@@ -57,7 +63,10 @@ __all__ = [
     "CommitOperationAdd",
     "CommitOperationCopy",
     "CommitOperationDelete",
+    "DatasetFilter",
     "DatasetInfo",
+    "DatasetSearchArguments",
+    "DatasetTags",
     "Discussion",
     "DiscussionComment",
     "DiscussionCommit",
@@ -71,7 +80,11 @@ __all__ = [
     "GitRefs",
     "HfApi",
     "HfHubHTTPError",
+    "MetricInfo",
+    "ModelFilter",
     "ModelInfo",
+    "ModelSearchArguments",
+    "ModelTags",
     "RepoFile",
     "RepoUrl",
     "RepositoryNotFoundError",
@@ -89,6 +102,7 @@ class HfApi(
     CommitsMixin,
     DiscussionsMixin,
     UsersMixin,
+    SearchMixin,
     _ApiBase,
 ):
     """Client for the Hugging Face Hub HTTP API.
