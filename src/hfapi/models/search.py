@@ -9,7 +9,7 @@ as attributes, so that an interactive shell completes them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Union
 
 from ._fields import Field, HubObject
 
@@ -192,7 +192,13 @@ def clean_label(label: str) -> str:
     return label.replace(" ", "").replace("-", "_").replace(".", "_")
 
 
-class AttributeDictionary(Dict[str, Any]):
+if TYPE_CHECKING:
+    _DictBase = Dict[str, Any]
+else:  # a plain ``dict`` at run time, so ``dir()`` holds no typing internals
+    _DictBase = dict
+
+
+class AttributeDictionary(_DictBase):
     """A ``dict`` whose keys can also be read, set and deleted as attributes.
 
     Names starting with ``_`` stay ordinary attributes. ``dir()`` (and so tab
