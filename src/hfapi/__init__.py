@@ -33,9 +33,10 @@ from .errors import (
     RevisionNotFoundError,
     SourceChangedError,
 )
-from .hf_api import HfApi
+from .hf_api import DatasetSearchArguments, HfApi, ModelSearchArguments
 from .models import (
     CommitInfo,
+    DatasetFilter,
     DatasetInfo,
     Discussion,
     DiscussionComment,
@@ -46,6 +47,8 @@ from .models import (
     GitCommitInfo,
     GitRefInfo,
     GitRefs,
+    MetricInfo,
+    ModelFilter,
     ModelInfo,
     RepoFile,
     RepoUrl,
@@ -65,7 +68,9 @@ __all__ = [
     "CommitOperationCopy",
     "CommitOperationDelete",
     "CommitOutcomeUnknownError",
+    "DatasetFilter",
     "DatasetInfo",
+    "DatasetSearchArguments",
     "Discussion",
     "DiscussionComment",
     "DiscussionCommit",
@@ -83,7 +88,10 @@ __all__ = [
     "HfHubHTTPError",
     "LocalEntryNotFoundError",
     "LocalTokenNotFoundError",
+    "MetricInfo",
+    "ModelFilter",
     "ModelInfo",
+    "ModelSearchArguments",
     "RepoFile",
     "RepoUrl",
     "RepositoryNotFoundError",
@@ -113,18 +121,24 @@ __all__ = [
     "delete_tag",
     "duplicate_space",
     "edit_discussion_comment",
+    "get_dataset_tags",
     "get_discussion_details",
     "get_full_repo_name",
+    "get_model_tags",
     "get_repo_discussions",
     "get_space_runtime",
     "get_token_permission",
     "hide_discussion_comment",
     "like",
+    "list_datasets",
     "list_files_info",
     "list_liked_repos",
+    "list_metrics",
+    "list_models",
     "list_repo_commits",
     "list_repo_files",
     "list_repo_refs",
+    "list_spaces",
     "login",
     "logout",
     "merge_pull_request",
@@ -166,18 +180,24 @@ delete_space_secret = _default_api.delete_space_secret
 delete_tag = _default_api.delete_tag
 duplicate_space = _default_api.duplicate_space
 edit_discussion_comment = _default_api.edit_discussion_comment
+get_dataset_tags = _default_api.get_dataset_tags
 get_discussion_details = _default_api.get_discussion_details
 get_full_repo_name = _default_api.get_full_repo_name
+get_model_tags = _default_api.get_model_tags
 get_repo_discussions = _default_api.get_repo_discussions
 get_space_runtime = _default_api.get_space_runtime
 get_token_permission = _default_api.get_token_permission
 hide_discussion_comment = _default_api.hide_discussion_comment
 like = _default_api.like
+list_datasets = _default_api.list_datasets
 list_files_info = _default_api.list_files_info
 list_liked_repos = _default_api.list_liked_repos
+list_metrics = _default_api.list_metrics
+list_models = _default_api.list_models
 list_repo_commits = _default_api.list_repo_commits
 list_repo_files = _default_api.list_repo_files
 list_repo_refs = _default_api.list_repo_refs
+list_spaces = _default_api.list_spaces
 merge_pull_request = _default_api.merge_pull_request
 model_info = _default_api.model_info
 move_repo = _default_api.move_repo

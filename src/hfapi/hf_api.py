@@ -13,6 +13,7 @@ from .api.discussions import DiscussionsMixin
 from .api.files import FilesMixin
 from .api.refs import RefsMixin
 from .api.repos import ReposMixin
+from .api.search import DatasetSearchArguments, ModelSearchArguments, SearchMixin
 from .api.spaces import SpacesMixin
 from .api.users import UsersMixin
 from .commit import (
@@ -32,7 +33,9 @@ from .errors import (
 from .models import (
     BlobLfsInfo,
     CommitInfo,
+    DatasetFilter,
     DatasetInfo,
+    DatasetTags,
     Discussion,
     DiscussionComment,
     DiscussionCommit,
@@ -42,7 +45,10 @@ from .models import (
     GitCommitInfo,
     GitRefInfo,
     GitRefs,
+    MetricInfo,
+    ModelFilter,
     ModelInfo,
+    ModelTags,
     RepoFile,
     RepoUrl,
     SpaceHardware,
@@ -61,7 +67,10 @@ __all__ = [
     "CommitOperationAdd",
     "CommitOperationCopy",
     "CommitOperationDelete",
+    "DatasetFilter",
     "DatasetInfo",
+    "DatasetSearchArguments",
+    "DatasetTags",
     "Discussion",
     "DiscussionComment",
     "DiscussionCommit",
@@ -75,7 +84,11 @@ __all__ = [
     "GitRefs",
     "HfApi",
     "HfHubHTTPError",
+    "MetricInfo",
+    "ModelFilter",
     "ModelInfo",
+    "ModelSearchArguments",
+    "ModelTags",
     "RepoFile",
     "RepoUrl",
     "RepositoryNotFoundError",
@@ -97,6 +110,7 @@ class HfApi(
     DiscussionsMixin,
     SpacesMixin,
     UsersMixin,
+    SearchMixin,
     _ApiBase,
 ):
     """Client for the Hugging Face Hub HTTP API.

@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
 import requests
 import responses
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import hfapi
 
@@ -158,11 +160,46 @@ def _reply_spaces(request: requests.PreparedRequest) -> Any:
     }
 
 
+LISTED = {
+    "models": [MODEL, {"_id": "2", "id": "c", "modelId": "c", "key": "", "tags": ["t"]}],
+    "datasets": [{"_id": "3", "id": "squad", "key": "", "cardData": {"license": "mit"}}],
+    "spaces": [{"_id": "4", "id": "g/h", "sdk": "gradio", "models": ["gpt2"], "datasets": []}],
+}
+METRICS = [{"id": "accuracy", "description": "d", "citation": "c", "key": ""}, {"id": "f1"}]
+TAG_CATALOGUE = {
+    "library": [{"id": "pytorch", "label": "PyTorch"}, {"id": "sb3", "label": "Stable-Baselines3"}],
+    "language": [{"id": "language:en", "label": "en"}],
+    "pipeline_tag": [{"id": "text-classification", "label": "Text Classification"}],
+    "unknown": [{"id": "x", "label": "X"}],
+}
+
+
+def _reply_listing(url: str) -> Optional[Tuple[int, Dict[str, str], Any]]:
+    """The listing endpoints: two pages (the second behind a Link header), the metrics
+    and the tag catalogues; ``None`` for any other URL."""
+    path = url.split("?")[0]
+    kind = path.rsplit("/", 1)[-1]
+    if path == f"{ENDPOINT}/api/{kind}" and kind in LISTED:
+        items = LISTED[kind]
+        if "cursor=2" in url:
+            return 200, {}, items[-1:]
+        next_url = f"{ENDPOINT}/api/{kind}?cursor=2&limit=1000"
+        return 200, {"Link": f'<{next_url}>; rel="next"'}, items
+    if path == f"{ENDPOINT}/api/metrics":
+        return 200, {}, METRICS
+    if path.endswith("-tags-by-type"):
+        return 200, {}, TAG_CATALOGUE
+    return None
+
+
 def _reply(request: requests.PreparedRequest) -> Tuple[int, Dict[str, str], str]:
     url = request.url or ""
     space_answer = _reply_spaces(request) if "/api/spaces/" in url else None
     if space_answer is not None:
         return 200, {}, space_answer if isinstance(space_answer, str) else json.dumps(space_answer)
+    listing = _reply_listing(url)
+    if listing is not None:
+        return listing[0], listing[1], json.dumps(listing[2])
     if "/discussions" in url:
         status, headers, answer = _reply_discussions(request)
         return status, headers, json.dumps(answer)
@@ -267,6 +304,63 @@ CALLS: List[Tuple[str, Tuple[Any, ...], Dict[str, Any]]] = [
     ("duplicate_space", ("a/b",), {}),
     ("duplicate_space", ("a/b", "c/d"), {"private": True}),
     ("duplicate_space", ("a/b", "d"), {"private": False, "exist_ok": True}),
+    ("list_models", (), {}),
+    (
+        "list_models",
+        (),
+        {
+            "filter": ("bert", "jax"),
+            "author": "google",
+            "search": "bert",
+            "sort": "lastModified",
+            "direction": -1,
+            "limit": 10,
+            "full": True,
+            "cardData": True,
+            "fetch_config": True,
+        },
+    ),
+    ("list_models", (), {"filter": "text-classification", "full": False, "limit": 2}),
+    ("list_models", (), {"limit": 1, "token": False}),
+    ("list_models", (), {"limit": 0}),
+    (
+        "list_models",
+        (),
+        {
+            "filter": "MODEL_FILTER",
+            "search": "x",
+            "emissions_thresholds": (None, None),
+        },
+    ),
+    ("list_models", (), {"filter": "MODEL_FILTER"}),
+    ("list_datasets", (), {}),
+    ("list_datasets", (), {"filter": "DATASET_FILTER", "full": True, "limit": 5}),
+    (
+        "list_datasets",
+        (),
+        {"filter": ["language:en"], "author": "", "search": "", "sort": "", "direction": -1},
+    ),
+    ("list_spaces", (), {}),
+    (
+        "list_spaces",
+        (),
+        {
+            "filter": "gradio",
+            "author": "g",
+            "search": "h",
+            "sort": "likes",
+            "direction": -1,
+            "limit": 3,
+            "datasets": ["wikipedia", "squad"],
+            "models": "gpt2",
+            "linked": True,
+            "full": True,
+        },
+    ),
+    ("list_spaces", (), {"datasets": "", "models": (), "token": "hf_other"}),
+    ("list_metrics", (), {}),
+    ("get_model_tags", (), {}),
+    ("get_dataset_tags", (), {}),
 ]
 #: Methods whose 0.16.4 code returns ``None`` where its documentation promises a value;
 #: hfapi returns the documented value (see docs/differences.md).
@@ -276,6 +370,42 @@ DOCUMENTED_RETURNS = {"merge_pull_request": hfapi.DiscussionStatusChange}
 WARNS = {"hide_discussion_comment", "request_space_hardware", "set_space_sleep_time"}
 
 Captured = List[Tuple[str, str, bytes, Dict[str, str]]]
+#: Methods returning a generator, consumed to compare what they yield.
+GENERATORS = {
+    "list_files_info",
+    "get_repo_discussions",
+    "list_models",
+    "list_datasets",
+    "list_spaces",
+}
+
+
+def _with_filters(module: Any, kwargs: Dict[str, Any]) -> Dict[str, Any]:
+    """Build the filter objects of a call with each client's own classes."""
+    marker = kwargs.get("filter")
+    if marker == "MODEL_FILTER":
+        made = module.ModelFilter(
+            author="facebook",
+            model_name="bart",
+            task=["fill-mask", "summarization"],
+            trained_dataset=["glue", "dataset:squad"],
+            library="pytorch",
+            language=["en", "fr"],
+            tags="benchmark:raft",
+        )
+        return {**kwargs, "filter": made}
+    if marker == "DATASET_FILTER":
+        made = module.DatasetFilter(
+            author="huggingface",
+            dataset_name="x",
+            benchmark="raft",
+            language=["en", "fr"],
+            size_categories="100K<n<1M",
+            task_categories="task_categories:text-classification",
+            language_creators="crowdsourced",
+        )
+        return {**kwargs, "filter": made}
+    return kwargs
 
 
 def _capture(
@@ -288,8 +418,9 @@ def _capture(
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         add(mock)
         try:
-            result: Any = getattr(api, name)(*args, **kwargs)
-            if name in ("list_files_info", "get_repo_discussions"):
+            module = huggingface_hub if isinstance(api, huggingface_hub.HfApi) else hfapi
+            result: Any = getattr(api, name)(*args, **_with_filters(module, kwargs))
+            if name in GENERATORS:
                 result = list(result)
         except Exception as error:  # compared below, by class
             result = error
@@ -512,3 +643,109 @@ def test_same_upload_requests(
     storage = [request for request in sent if request[1].startswith("https://storage.test/")]
     assert len(storage) == puts
     assert all("authorization" not in request[3] for request in storage)
+
+
+# -- search and listing: beyond the call table ---------------------------------------------
+
+
+def _both() -> Tuple[Any, Any]:
+    return (
+        huggingface_hub.HfApi(endpoint=ENDPOINT, token=TOKEN),
+        hfapi.HfApi(endpoint=ENDPOINT, token=TOKEN),
+    )
+
+
+def test_emissions_filter_same_requests_documented_result() -> None:
+    """0.16.4 never keeps a model (it reads card data as an attribute of a dict); hfapi
+    keeps the models whose card declares emissions in range (docs/differences.md)."""
+    cards = [
+        {"modelId": "low", "cardData": {"co2_eq_emissions": {"emissions": "17g"}}},
+        {"modelId": "high", "cardData": {"co2_eq_emissions": 500}},
+        {"modelId": "none"},
+    ]
+
+    def mock_cards(mock: responses.RequestsMock) -> None:
+        mock.get(f"{ENDPOINT}/api/models", json=cards)
+
+    reference, ours = _both()
+    kwargs = {"emissions_thresholds": (None, 100), "cardData": True, "limit": 3}
+    expected, expected_result = _capture(reference, "list_models", (), kwargs, mock_cards)
+    sent, result = _capture(ours, "list_models", (), kwargs, mock_cards)
+    assert sent == expected
+    assert expected_result == []
+    assert [model.modelId for model in result] == ["low"]
+
+
+def test_same_tag_catalogues_and_search_arguments() -> None:
+    reference, ours = _both()
+    for name in ("get_model_tags", "get_dataset_tags"):
+        _, expected = _capture(reference, name, (), {}, _succeed)
+        _, result = _capture(ours, name, (), {}, _succeed)
+        assert json.dumps(result, sort_keys=True) == json.dumps(expected, sort_keys=True)
+        for group in result:
+            assert repr(result[group]) == repr(expected[group])
+            assert dir(result[group]) == dir(expected[group])  # what tab completion offers
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in ("ModelSearchArguments", "DatasetSearchArguments"):
+            with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+                _succeed(mock)
+                expected = getattr(huggingface_hub, name)(reference)
+                expected_calls = [call.request.url for call in mock.calls]
+            with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+                _succeed(mock)
+                result = getattr(hfapi, name)(ours)
+                assert [call.request.url for call in mock.calls] == expected_calls
+            assert json.dumps(result, sort_keys=True) == json.dumps(expected, sort_keys=True)
+            assert repr(result) == repr(expected)
+
+
+_value = st.text(alphabet="ab:-_ <", max_size=6)
+#: Field values both clients treat alike: nothing, a string, or a list of strings.
+_filter_field = st.none() | _value | st.lists(_value, max_size=3)
+_MODEL_FIELDS = ("library", "language", "task", "trained_dataset", "tags")
+_DATASET_FIELDS = (
+    "benchmark",
+    "language_creators",
+    "language",
+    "multilinguality",
+    "size_categories",
+    "task_categories",
+    "task_ids",
+)
+
+
+def _first_query(api: Any, method: str, make: Callable[[], Any]) -> str:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.get(re.compile(".*"), json=[])
+        list(getattr(api, method)(filter=make()))
+        return mock.calls[0].request.url or ""
+
+
+@settings(max_examples=60)
+@given(
+    st.fixed_dictionaries(
+        {name: _filter_field for name in _MODEL_FIELDS},
+        optional={"author": st.none() | _value, "model_name": st.none() | _value},
+    )
+)
+def test_model_filter_same_query(fields: Dict[str, Any]) -> None:
+    reference, ours = _both()
+    # The reference rewrites a string `trained_dataset` into a list: one object each.
+    expected = _first_query(reference, "list_models", lambda: huggingface_hub.ModelFilter(**fields))
+    assert _first_query(ours, "list_models", lambda: hfapi.ModelFilter(**fields)) == expected
+
+
+@settings(max_examples=60)
+@given(
+    st.fixed_dictionaries(
+        {name: _filter_field | st.tuples(_value) for name in _DATASET_FIELDS},
+        optional={"author": st.none() | _value, "dataset_name": st.none() | _value},
+    )
+)
+def test_dataset_filter_same_query(fields: Dict[str, Any]) -> None:
+    reference, ours = _both()
+    expected = _first_query(
+        reference, "list_datasets", lambda: huggingface_hub.DatasetFilter(**fields)
+    )
+    assert _first_query(ours, "list_datasets", lambda: hfapi.DatasetFilter(**fields)) == expected
