@@ -36,6 +36,7 @@ from typing import (
     Tuple,
     Union,
 )
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -440,9 +441,18 @@ class HubSession:
         """
         next_url: Optional[str] = url
         next_params = params
+        origin = _origin(url)
         while next_url:
+            # The token goes only where the listing started: a next link to another host
+            # (a misconfigured proxy, a hostile server) is followed without it.
+            page_auth = auth if _origin(next_url) == origin else None
             response = self.request(
-                "GET", next_url, params=next_params, headers=headers, auth=auth, timeout=timeout
+                "GET",
+                next_url,
+                params=next_params,
+                headers=headers,
+                auth=page_auth,
+                timeout=timeout,
             )
             page = response.json()
             if not isinstance(page, list):
@@ -452,6 +462,14 @@ class HubSession:
             yield from page
             next_url = response.links.get("next", {}).get("url")
             next_params = None
+
+
+def _origin(url: str) -> Tuple[str, str]:
+    """``(scheme, host:port)`` of a URL, the default port made explicit."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    return scheme, f"{(parts.hostname or '').lower()}:{port}"
 
 
 def _refuse_if_offline(url: str) -> None:

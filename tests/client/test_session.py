@@ -384,6 +384,16 @@ def test_pagination_is_lazy_and_uses_next_links_verbatim(http, rsps):
     assert len(rsps.calls) == 1
     assert list(items) == [2, 3]
     assert [c.request.url for c in rsps.calls] == [URL + "?q=x", page2]
+    assert rsps.calls[0].request.headers["authorization"] == f"Bearer {TOKEN}"
+    # The next page is on another host: followed, but without the token.
+    assert "authorization" not in rsps.calls[1].request.headers
+
+
+def test_pagination_keeps_the_token_on_the_same_origin(http, rsps):
+    page2 = URL.replace("https://hub.test/", "https://HUB.test:443/") + "?cursor=2"
+    rsps.get(page2, json=[3], match=[responses.matchers.query_param_matcher({"cursor": "2"})])
+    rsps.get(URL, json=[1], headers=link(page2), match=[responses.matchers.query_param_matcher({})])
+    assert list(http.paginate(URL, auth=BearerAuth(TOKEN))) == [1, 3]
     assert rsps.calls[1].request.headers["authorization"] == f"Bearer {TOKEN}"
 
 
