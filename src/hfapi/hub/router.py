@@ -30,7 +30,18 @@ from typing import Callable, Dict, List, Optional, Tuple
 from urllib.parse import unquote
 
 from .backend import Backend
-from .routes import admin, commits, discussions, files, lfs, likes, refs, repos, users
+from .routes import (
+    admin,
+    commits,
+    discussions,
+    files,
+    lfs,
+    likes,
+    refs,
+    repos,
+    search,
+    users,
+)
 from .wire import Request, Response
 
 Handler = Callable[[Backend, Request], Response]
@@ -95,6 +106,12 @@ ROUTES: List[Route] = [
         ("whoami", "get_token_permission", "get_full_repo_name", "list_liked_repos"),
     ),
     Route("GET", "/api/users/{user}/likes", users.list_likes, ("list_liked_repos",)),
+    Route("GET", "/api/models", search.models, ("list_models", "ModelSearchArguments")),
+    Route("GET", "/api/datasets", search.datasets, ("list_datasets", "DatasetSearchArguments")),
+    Route("GET", "/api/spaces", search.spaces, ("list_spaces",)),
+    Route("GET", "/api/models-tags-by-type", search.model_tags, ("get_model_tags",)),
+    Route("GET", "/api/datasets-tags-by-type", search.dataset_tags, ("get_dataset_tags",)),
+    Route("GET", "/api/metrics", search.metrics, ("list_metrics",)),
     Route("POST", "/api/repos/create", repos.create, ("create_repo",), write=True),
     Route("DELETE", "/api/repos/delete", repos.delete, ("delete_repo",), write=True),
     Route("POST", "/api/repos/move", repos.move, ("move_repo",), write=True),
@@ -211,6 +228,7 @@ ROUTES: List[Route] = [
     Route("GET", "/_hub/faults", admin.get_faults, admin=True),
     Route("PUT", "/_hub/faults", admin.set_faults, admin=True),
     Route("POST", "/_hub/{type}/{repo}/access", admin.grant_access, admin=True),
+    Route("PUT", "/_hub/{type}/{repo}/counters", admin.set_counters, admin=True),
 ]
 
 # Every route is tried with two-segment repo ids first, then with one-segment ids.

@@ -15,7 +15,7 @@ import binascii
 import dataclasses
 import re
 import time
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from ..errors import HubError, bad_request, entry_not_found, forbidden, revision_not_found
 from ..limits import check_path_limits, parse_json
@@ -30,6 +30,10 @@ from .refs import UNSAFE_CHARS, Refs
 from .repos import Repo, Repos, commit_author
 
 _PARENT_RE = re.compile(r"^[0-9a-fA-F]{5,40}$")
+
+#: Called as ``hook(db, repo, ref, commit id, {path: blob id})`` once a commit moved a
+#: ref, inside the commit's transaction (an error there undoes the commit).
+CommitHook = Callable[[Any, Repo, str, str, Dict[str, str]], None]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,14 +134,25 @@ class Commits:
         self.git = git
         self.lfs = lfs
         self.pulls = pulls
+        #: Modules deriving state from a branch's files (card data...) register here.
+        self.hooks: List[CommitHook] = []
+        self._rules_cache: Dict[str, List[Tuple[re.Pattern[str], bool]]] = {}
 
     def gitattributes_rules(self, files: Dict[str, str]) -> List[Tuple[re.Pattern[str], bool]]:
         """The LFS rules of the ``.gitattributes`` in a snapshot's files."""
         blob = files.get(".gitattributes")
         if blob is None:
             return []
-        with self.storage.open_content("git", blob) as handle:
-            return gitobj.lfs_rules(handle.read().decode("utf-8", "replace"))
+        # Blobs never change, and most repos share a few attribute files: parsing their
+        # globs was most of the cost of seeding many repos.
+        rules = self._rules_cache.get(blob)
+        if rules is None:
+            with self.storage.open_content("git", blob) as handle:
+                rules = gitobj.lfs_rules(handle.read().decode("utf-8", "replace"))
+            if len(self._rules_cache) >= 256:
+                self._rules_cache.clear()
+            self._rules_cache[blob] = rules
+        return rules
 
     # -- preupload --------------------------------------------------------------------------
 
@@ -235,6 +250,8 @@ class Commits:
             self.lfs.promote(db, repo.pk, [op.pending for op in operations if op.pending])
             if not create_pr:
                 self.refs.move(db, repo.pk, ref, oid, head)
+                for hook in self.hooks:
+                    hook(db, repo, ref, oid, files)
                 if ref.startswith("refs/pr/"):
                     num = int(ref[len("refs/pr/") :])
                     self.pulls.record_push(db, repo, num, author, title.strip(), oid)
