@@ -377,7 +377,11 @@ class _Parser:
                 break
             parts.append(_strip_comment(peek[1]).strip())
             self.pos += 1
-        return _resolve_plain(" ".join(parts))
+        text = " ".join(parts)
+        if re.search(r":(\s|$)", text):
+            # YAML allows no ": " in a plain scalar: the line meant a key at a bad indent.
+            raise CardYamlError("Mapping values are not allowed in a plain scalar")
+        return _resolve_plain(text)
 
     def _quoted(self, text: str) -> Any:
         end = _quoted_end(text, 0)
