@@ -453,3 +453,17 @@ def test_metrics(http: Http) -> None:
     assert len(metrics) > 10
     assert all(set(metric) == {"id", "description", "citation", "key"} for metric in metrics)
     assert "accuracy" in {metric["id"] for metric in metrics}
+
+
+def test_listing_reads_no_git_objects(
+    http: Http, hub: LocalHub, models: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listing(http, "models", author=models)  # every stored row is current now
+
+    def no_git(*args: Any) -> Any:
+        raise AssertionError("a listing read git objects")
+
+    monkeypatch.setattr(hub.backend.git, "snapshot", no_git)
+    monkeypatch.setattr(hub.backend.git, "commit", no_git)
+    items = listing(http, "models", author=models, full="True", cardData="True", config="True")
+    assert len(items) == 3 and all(item["siblings"] for item in items)
