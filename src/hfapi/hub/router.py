@@ -31,7 +31,19 @@ from typing import Callable, Dict, List, Optional, Tuple
 from urllib.parse import unquote
 
 from .backend import Backend
-from .routes import admin, commits, discussions, files, lfs, likes, refs, repos, spaces, users
+from .routes import (
+    admin,
+    commits,
+    discussions,
+    files,
+    lfs,
+    likes,
+    refs,
+    repos,
+    search,
+    spaces,
+    users,
+)
 from .wire import Request, Response
 
 Handler = Callable[[Backend, Request], Response]
@@ -98,6 +110,12 @@ ROUTES: List[Route] = [
         ("whoami", "get_token_permission", "get_full_repo_name", "list_liked_repos"),
     ),
     Route("GET", "/api/users/{user}/likes", users.list_likes, ("list_liked_repos",)),
+    Route("GET", "/api/models", search.models, ("list_models", "ModelSearchArguments")),
+    Route("GET", "/api/datasets", search.datasets, ("list_datasets", "DatasetSearchArguments")),
+    Route("GET", "/api/spaces", search.spaces, ("list_spaces",)),
+    Route("GET", "/api/models-tags-by-type", search.model_tags, ("get_model_tags",)),
+    Route("GET", "/api/datasets-tags-by-type", search.dataset_tags, ("get_dataset_tags",)),
+    Route("GET", "/api/metrics", search.metrics, ("list_metrics",)),
     Route("POST", "/api/repos/create", repos.create, ("create_repo",), write=True),
     Route("DELETE", "/api/repos/delete", repos.delete, ("delete_repo",), write=True),
     Route("POST", "/api/repos/move", repos.move, ("move_repo",), write=True),
@@ -231,6 +249,7 @@ ROUTES: List[Route] = [
     Route("PUT", "/_hub/faults", admin.set_faults, admin=True),
     Route("POST", "/_hub/{type}/{repo}/access", admin.grant_access, admin=True),
     Route("POST", "/_hub/{spaces}/{repo}/stage", spaces.force_stage, admin=True),
+    Route("PUT", "/_hub/{type}/{repo}/counters", admin.set_counters, admin=True),
 ]
 
 # Every route is tried with two-segment repo ids first, then with one-segment ids.

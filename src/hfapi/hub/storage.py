@@ -127,6 +127,18 @@ def _schema_v6(db: sqlite3.Connection) -> None:
     migrate_spaces(db)
 
 
+def _schema_v7(db: sqlite3.Connection) -> None:
+    """Version 7: card data of each repo's main branch, its tag index, and counters.
+
+    The tables belong to the cards and search backends (imported as in v4).
+    """
+    from .backend.cards import migrate_cards
+    from .backend.search import migrate_search
+
+    migrate_cards(db)
+    migrate_search(db)
+
+
 #: One step: SQL statements, or a function of the connection for a step that must decide.
 Migration = Union[Tuple[str, ...], Callable[[sqlite3.Connection], None]]
 
@@ -140,6 +152,7 @@ MIGRATIONS: Tuple[Migration, ...] = (
     _schema_v4,
     _schema_v5,
     _schema_v6,
+    _schema_v7,
 )
 
 #: The schema version this code writes and understands.
@@ -170,6 +183,9 @@ STATE_TABLES = (
     "repo_access",
     "space_runtimes",
     "space_secrets",
+    "repo_cards",
+    "repo_tags",
+    "repo_stats",
 )
 
 logger = logging.getLogger("hfapi.hub")

@@ -19,6 +19,7 @@ from ..faults import FaultInjector
 from ..settings import HubSettings
 from ..storage import Storage
 from . import gitobj
+from .cards import Cards
 from .commits import Commits, check_path
 from .config import check_config, config_entry
 from .discussions import Discussions
@@ -29,6 +30,7 @@ from .likes import Likes
 from .pulls import PullRequests
 from .refs import Refs
 from .repos import Repo, Repos, split_repo_id
+from .search import Search
 from .spaces import Spaces
 
 __all__ = ["Backend", "Caller", "Repo"]
@@ -85,8 +87,12 @@ class Backend:
             self.pulls,
         )
         self.likes = Likes(storage, self.identity, self.repos)
+        self.cards = Cards(storage, self.git)
+        self.commits.hooks.append(self.cards.on_commit)
+        self.repos.delete_hooks.append(self.cards.forget_repo)
+        self.search = Search(storage, self.repos, self.cards, self.git)
         self.spaces = Spaces(storage, settings, self.repos, self.refs, self.git, self.lfs)
-        self.commits.commit_hooks.append(self.spaces.on_commit)
+        self.commits.hooks.append(self.spaces.on_commit)
         self.faults = FaultInjector()  # off until a plan is set; never persisted
         self._config = dict(config or {})
         self.default_token = self._bootstrap()
@@ -231,7 +237,8 @@ class Backend:
 
         Args:
             spec: ``repo_id``, optional ``repo_type``, ``private``, ``sdk``, ``branch``,
-                ``message`` and ``files`` = ``{path: text or {"base64": ...}}``.
+                ``message``, ``files`` = ``{path: text or {"base64": ...}}``, and the
+                counters ``downloads`` and ``likes`` (non-negative integers).
 
         Raises:
             HubError: 400 for a malformed spec, as for the matching API calls otherwise.
@@ -255,6 +262,8 @@ class Backend:
             self.commit_contents(
                 repo, contents, spec.get("branch") or "main", spec.get("message") or "Seed files"
             )
+        if spec.get("downloads") is not None or spec.get("likes") is not None:
+            self.search.set_counters(repo, spec.get("downloads"), spec.get("likes"))
         return repo
 
     def commit_contents(

@@ -31,6 +31,10 @@ from .repos import Repo, Repos, commit_author
 
 _PARENT_RE = re.compile(r"^[0-9a-fA-F]{5,40}$")
 
+#: Called as ``hook(db, repo, ref, commit id, {path: blob id})`` once a commit moved a
+#: ref, inside the commit's transaction (an error there undoes the commit).
+CommitHook = Callable[[Any, Repo, str, str, Dict[str, str]], None]
+
 
 @dataclasses.dataclass(frozen=True)
 class Operation:
@@ -130,16 +134,26 @@ class Commits:
         self.git = git
         self.lfs = lfs
         self.pulls = pulls
-        #: Called as ``hook(db, repo, ref, oid)`` inside a commit that moved a branch.
-        self.commit_hooks: List[Callable[[Any, Repo, str, str], None]] = []
+        #: Modules deriving state from a branch's files (card data, Space builds...)
+        #: register here: ``hook(db, repo, ref, oid, files)`` inside the commit.
+        self.hooks: List[CommitHook] = []
+        self._rules_cache: Dict[str, List[Tuple[re.Pattern[str], bool]]] = {}
 
     def gitattributes_rules(self, files: Dict[str, str]) -> List[Tuple[re.Pattern[str], bool]]:
         """The LFS rules of the ``.gitattributes`` in a snapshot's files."""
         blob = files.get(".gitattributes")
         if blob is None:
             return []
-        with self.storage.open_content("git", blob) as handle:
-            return gitobj.lfs_rules(handle.read().decode("utf-8", "replace"))
+        # Blobs never change, and most repos share a few attribute files: parsing their
+        # globs was most of the cost of seeding many repos.
+        rules = self._rules_cache.get(blob)
+        if rules is None:
+            with self.storage.open_content("git", blob) as handle:
+                rules = gitobj.lfs_rules(handle.read().decode("utf-8", "replace"))
+            if len(self._rules_cache) >= 256:
+                self._rules_cache.clear()
+            self._rules_cache[blob] = rules
+        return rules
 
     # -- preupload --------------------------------------------------------------------------
 
@@ -237,11 +251,11 @@ class Commits:
             self.lfs.promote(db, repo.pk, [op.pending for op in operations if op.pending])
             if not create_pr:
                 self.refs.move(db, repo.pk, ref, oid, head)
+                for hook in self.hooks:
+                    hook(db, repo, ref, oid, files)
                 if ref.startswith("refs/pr/"):
                     num = int(ref[len("refs/pr/") :])
                     self.pulls.record_push(db, repo, num, author, title.strip(), oid)
-                for hook in self.commit_hooks:
-                    hook(db, repo, ref, oid)
                 return CommitResult(oid, None)
             num = self.pulls.open_from_commit(db, repo, author, message[0], description, ref, oid)
             return CommitResult(oid, num)

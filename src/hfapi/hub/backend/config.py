@@ -18,7 +18,17 @@ _TOP_KEYS = ("settings", "users", "orgs", "repos")
 _USER_KEYS = ("name", "fullname", "email", "tokens")
 _TOKEN_KEYS = ("token", "role", "name")
 _ORG_KEYS = ("name", "fullname", "members", "apiToken")
-_REPO_KEYS = ("repo_id", "repo_type", "private", "sdk", "branch", "message", "files")
+_REPO_KEYS = (
+    "repo_id",
+    "repo_type",
+    "private",
+    "sdk",
+    "branch",
+    "message",
+    "files",
+    "downloads",
+    "likes",
+)
 
 
 @contextlib.contextmanager

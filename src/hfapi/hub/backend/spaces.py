@@ -317,7 +317,9 @@ class Spaces:
         self._save(db, repo.pk, state)
         return state
 
-    def on_commit(self, db: sqlite3.Connection, repo: Repo, ref: str, oid: str) -> None:
+    def on_commit(
+        self, db: sqlite3.Connection, repo: Repo, ref: str, oid: str, files: Dict[str, str]
+    ) -> None:
         """Commit hook: a push to a Space's ``main`` starts a build (inside the commit)."""
         if repo.type != "space" or ref != _MAIN:
             return

@@ -11,6 +11,8 @@
   :class:`hfapi.hub.faults.FaultPlan` (``{"rate": 0.2, "seed": 1}``; ``{}`` turns faults off).
 * ``POST /_hub/{type}s/{repo}/access`` - ``{"user": name}``: let a user download a gated
   repo.
+* ``PUT /_hub/{type}s/{repo}/counters`` - ``{"downloads": n, "likes": n}`` (either may be
+  left out): set the counts listings and info show; answers both.
 """
 
 from __future__ import annotations
@@ -79,3 +81,11 @@ def grant_access(hub: Backend, req: Request) -> Response:
     repo = hub.repos.visible(req.caller, req.params["type"], req.params["repo"])
     hub.repos.grant_access(repo, user)
     return json_response({"repo": repo.repo_id, "user": user})
+
+
+def set_counters(hub: Backend, req: Request) -> Response:
+    """Set the repo's shown downloads and/or likes; answer both counts."""
+    body = req.json_object()
+    repo = hub.repos.visible(req.caller, req.params["type"], req.params["repo"])
+    downloads, likes = hub.search.set_counters(repo, body.get("downloads"), body.get("likes"))
+    return json_response({"downloads": downloads, "likes": likes})

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 
 from ..backend import Backend
 from ..backend.repos import Repo
+from ..backend.search import counts_as_download
 from ..backend.timefmt import format_epoch
 from ..errors import HubError, bad_request, entry_not_found
 from ..limits import parse_int
@@ -151,6 +152,8 @@ def resolve(hub: Backend, req: Request) -> Response:
         status, start, length = 206, wanted[0], wanted[1] - wanted[0] + 1
         headers.append(("Content-Range", f"bytes {wanted[0]}-{wanted[1]}/{size}"))
     headers.append(("Content-Length", str(length)))
+    if req.method == "GET" and start == 0 and counts_as_download(repo.type, path):
+        hub.search.count_download(repo)
     return Response(status, headers, hub.read_file(info, start, length))
 
 

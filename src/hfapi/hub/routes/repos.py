@@ -7,6 +7,7 @@ from typing import Any, Dict, List
 
 from ... import constants
 from ..backend import Backend
+from ..backend.cards import CardData
 from ..backend.repos import Repo
 from ..backend.timefmt import format_epoch
 from ..errors import HubError, bad_request
@@ -70,7 +71,7 @@ def create(hub: Backend, req: Request) -> Response:
             where = existing.web_path if existing else f"{prefix}{namespace}/{name}"
             error.extra["url"] = f"{req.base_url}/{where}"
         raise
-    return json_response({"url": web_url(req, repo), "name": repo.repo_id, "id": _id(repo)})
+    return json_response({"url": web_url(req, repo), "name": repo.repo_id, "id": object_id(repo)})
 
 
 def delete(hub: Backend, req: Request) -> Response:
@@ -114,7 +115,7 @@ def settings(hub: Backend, req: Request) -> Response:
     )
 
 
-def _id(repo: Repo) -> str:
+def object_id(repo: Repo) -> str:
     # A stable 24-hex id in the style of the Hub's database ids.
     return hashlib.sha1(f"repo:{repo.pk}".encode()).hexdigest()[:24]
 
@@ -139,9 +140,11 @@ def info(hub: Backend, req: Request) -> Response:
                     "pointerSize": blob.blob_size,
                 }
         siblings.append(sibling)
-    body: Dict[str, Any] = {"_id": _id(repo), "id": repo.repo_id}
+    body: Dict[str, Any] = {"_id": object_id(repo), "id": repo.repo_id}
     if repo.type == "model":
         body["modelId"] = repo.repo_id
+    downloads, likes = hub.search.counters(repo)
+    card = hub.search.card_at(repo, commit_id, files)
     body.update(
         author=repo.namespace or None,
         sha=commit_id,
@@ -149,15 +152,30 @@ def info(hub: Backend, req: Request) -> Response:
         private=repo.private,
         gated=repo.gated or False,
         disabled=False,
-        downloads=0,
-        likes=hub.likes.count(repo),
-        tags=[],
-        siblings=siblings,
-        createdAt=repo.created_at,
+        downloads=downloads,
+        likes=likes,
+        tags=card.tags,
     )
+    body.update(_card_fields(repo, card))
+    body.update(siblings=siblings, createdAt=repo.created_at)
     if repo.type == "space":
-        runtime = runtime_json(hub.spaces.runtime(repo))
-        body.update(sdk=repo.sdk, runtime=runtime, models=[], datasets=[])
+        body.update(sdk=repo.sdk, runtime=runtime_json(hub.spaces.runtime(repo)))
     if repo.type == "model" and req.flag("securityStatus"):
         body["securityStatus"] = {"scansDone": True, "containsInfected": False}
     return json_response(body)
+
+
+def _card_fields(repo: Repo, card: CardData) -> Dict[str, Any]:
+    """What the card data adds to an info answer, per repo type."""
+    fields: Dict[str, Any] = {}
+    if repo.type == "model":
+        fields.update(pipeline_tag=card.pipeline_tag, library_name=card.library_name)
+        if card.config is not None:
+            fields["config"] = card.config
+    elif repo.type == "space":
+        fields.update(models=card.models, datasets=card.datasets)
+    elif isinstance(card.card.get("paperswithcode_id"), str):
+        fields["paperswithcode_id"] = card.card["paperswithcode_id"]
+    if card.card:
+        fields["cardData"] = card.card
+    return fields
