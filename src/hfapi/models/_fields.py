@@ -65,6 +65,23 @@ class HubObject:
         cls.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args:
+            self._take_positional(args, kwargs)
+        # Listings build thousands of these: one pass over the table, straight into the
+        # instance dict (no subclass defines descriptors for these names).
+        values = self.__dict__
+        for wire, attr, default, convert, _ in self._fields:
+            value = kwargs.pop(wire, _REQUIRED)
+            if value is _REQUIRED:
+                if default is _REQUIRED:
+                    raise TypeError(f"{type(self).__name__}() missing argument '{wire}'")
+                value = default
+            values[attr] = value if convert is None else convert(value)
+        for key in self._dropped:
+            kwargs.pop(key, None)
+        values.update(kwargs)
+
+    def _take_positional(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> None:
         if len(args) > self._positional:
             raise TypeError(
                 f"{type(self).__name__}() takes at most {self._positional} positional "
@@ -74,18 +91,6 @@ class HubObject:
             if row.wire in kwargs:
                 raise TypeError(f"{type(self).__name__}() got multiple values for '{row.wire}'")
             kwargs[row.wire] = value
-        for row in self._fields:
-            if row.wire in kwargs:
-                value = kwargs.pop(row.wire)
-            elif row.default is _REQUIRED:
-                raise TypeError(f"{type(self).__name__}() missing argument '{row.wire}'")
-            else:
-                value = row.default
-            setattr(self, row.attr, row.convert(value) if row.convert else value)
-        for key in self._dropped:
-            kwargs.pop(key, None)
-        for key, value in kwargs.items():
-            setattr(self, key, value)
 
     def __repr__(self) -> str:
         body = pprint.pformat(vars(self), width=119, compact=True, sort_dicts=True)
