@@ -103,13 +103,12 @@ def test_a_failed_commit_is_retried_at_the_next_tick(start, timer, hf_api, local
 def test_a_push_waits_for_the_writer_holding_the_lock(start, local_hub, hub_user):
     scheduler = start()
     path = scheduler.folder_path / "log.txt"
-    with scheduler.lock:
-        with path.open("a") as handle:
-            handle.write("first half, ")
-            handle.flush()
-            future = scheduler.trigger()
-            assert not future.done()  # its scan needs the lock
-            handle.write("second half\n")
+    with scheduler.lock, path.open("a") as handle:
+        handle.write("first half, ")
+        handle.flush()
+        future = scheduler.trigger()
+        assert not future.done()  # its scan needs the lock
+        handle.write("second half\n")
     assert future.result() is not None
     assert content(local_hub, f"{hub_user.name}/sched", "log.txt") == b"first half, second half\n"
 
