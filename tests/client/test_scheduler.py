@@ -326,6 +326,14 @@ def test_the_exit_hook_pushes_synchronously_and_swallows_a_logged_failure(make, 
     scheduler._push_at_exit()  # logged, not raised at interpreter exit
     scheduler._push_at_exit()
     assert fake.commits[-1]["files"] == {"last.txt": b"bye"}
+    # New threads are refused at exit: the last push transfers one file at a time.
+    assert fake.commits[-1]["num_threads"] == 1
+
+
+def test_background_pushes_transfer_in_parallel(make, fake, tmp_path):
+    append(tmp_path / "data" / "a.bin", b"a")
+    make()
+    assert fake.commits[-1]["num_threads"] == 5
 
 
 def test_the_thread_ends_when_stopped(make, timer):

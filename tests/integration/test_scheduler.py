@@ -144,6 +144,9 @@ _EXIT_SCRIPT = textwrap.dedent(
     with scheduler.lock:
         with open(os.path.join(sys.argv[2], "last.txt"), "w") as handle:
             handle.write("written just before exit")
+        for name in ("one.bin", "two.bin"):  # two LFS transfers
+            with open(os.path.join(sys.argv[2], name), "wb") as handle:
+                handle.write(name.encode() * 100)
     if sys.argv[3] == "stop":
         scheduler.stop()
     """
@@ -171,4 +174,7 @@ def test_the_last_push_happens_at_exit_unless_stopped(
         assert scheduled_commits(hf_api, repo) == 0
     else:
         assert content(local_hub, repo, "last.txt") == b"written just before exit"
+        assert content(local_hub, repo, "two.bin") == b"two.bin" * 100
+        siblings = hf_api.model_info(repo, files_metadata=True).siblings
+        assert sorted(file.rfilename for file in siblings if file.lfs) == ["one.bin", "two.bin"]
         assert scheduled_commits(hf_api, repo) == 1

@@ -302,6 +302,7 @@ class CommitScheduler:
         self._pushed: Dict[str, FileState] = {}
         self._push_lock = threading.Lock()
         self._stopped = False
+        self._exiting = False
         self._timer = self._new_timer()
         atexit.register(self._push_at_exit)
         self._thread = threading.Thread(
@@ -360,6 +361,8 @@ class CommitScheduler:
                 operations=operations,
                 commit_message=SCHEDULED_COMMIT_MESSAGE,
                 revision=self.revision,
+                # At exit the interpreter refuses new threads: transfers go one by one.
+                num_threads=1 if self._exiting else 5,
             )
         finally:
             for reader in readers:
@@ -409,6 +412,7 @@ class CommitScheduler:
 
     def _push_at_exit(self) -> None:
         """The last push, at interpreter exit (after queued background pushes ended)."""
+        self._exiting = True
         try:
             self._scheduled_push()
         except Exception:
