@@ -18,6 +18,7 @@ from .commit import (
     CommitOperationCopy,
     CommitOperationDelete,
 )
+from .commit.scheduler import CommitScheduler
 from .constants import __version__
 from .errors import (
     BadRequestError,
@@ -68,6 +69,7 @@ __all__ = [
     "CommitOperationCopy",
     "CommitOperationDelete",
     "CommitOutcomeUnknownError",
+    "CommitScheduler",
     "DatasetFilter",
     "DatasetInfo",
     "DatasetSearchArguments",
