@@ -3,11 +3,13 @@ commits, and a run interrupted by one client is finished by the other on the sam
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 from typing import Any, List, Tuple
 
 import pytest
+import requests
 from huggingface_hub import CommitOperationAdd as ReferenceAdd
 from huggingface_hub import CommitOperationDelete as ReferenceDelete
 from huggingface_hub import HfApi as ReferenceApi
@@ -134,3 +136,40 @@ def test_started_by_hfapi_finished_by_the_reference(
         hub, user, tmp_path, monkeypatch, ours, reference, hfapi.HfHubHTTPError
     )
     _check_result(hub, user, repo, names)
+
+
+def _recorded_run(hub: LocalHub, user: HubUser, client: Any, name: str, folder: Path) -> List[str]:
+    """The requests (method and URL, repo name neutralised) of a multi-commit upload."""
+    hfapi.HfApi(endpoint=hub.url, token=user.token).create_repo(name)
+    client.upload_file(
+        path_or_fileobj=b"old", path_in_repo="old.log", repo_id=f"{user.name}/{name}"
+    )
+    sent: List[str] = []
+    send = requests.Session.send
+
+    def recording_send(session: requests.Session, request: Any, **kwargs: Any) -> Any:
+        line = f"{request.method} {request.url}".replace(f"/{name}", "/REPO")
+        sent.append(re.sub(r"/comment/[0-9a-f]{24}/", "/comment/ID/", line))
+        return send(session, request, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(requests.Session, "send", recording_send)
+        client.upload_folder(
+            repo_id=f"{user.name}/{name}",
+            folder_path=folder,
+            delete_patterns="*.log",
+            multi_commits=True,
+        )
+    return sent
+
+
+def test_same_requests_as_the_reference(hub: LocalHub, user: HubUser, tmp_path: Path) -> None:
+    write_files(tmp_path, 60)  # one deletion step, two addition steps
+    theirs = _recorded_run(
+        hub, user, ReferenceApi(endpoint=hub.url, token=user.token), "theirs-run", tmp_path
+    )
+    ours = _recorded_run(
+        hub, user, hfapi.HfApi(endpoint=hub.url, token=user.token), "ours-run", tmp_path
+    )
+    assert ours == theirs
+    assert sum("/commit/refs%2Fpr%2F1" in line for line in ours) == 3
