@@ -244,7 +244,7 @@ class CommitsMixin(MultiCommitsMixin):
         multi_commits_verbose: bool = False,
         run_as_future: bool = False,
     ) -> Union[str, Future[str]]:
-        """Upload a local folder in one commit, optionally deleting remote files.
+        """Upload a local folder in one commit (or several), optionally deleting remote files.
 
         Patterns are shell wildcards on the path relative to the folder (``*`` crosses
         ``/``); ``.git`` folders are always skipped and ``.gitignore`` is not read.
@@ -266,8 +266,11 @@ class CommitsMixin(MultiCommitsMixin):
             allow_patterns (`List[str]` or `str`, *optional*): upload only matching files.
             ignore_patterns (`List[str]` or `str`, *optional*): skip matching files.
             delete_patterns (`List[str]` or `str`, *optional*): delete matching remote files.
-            multi_commits (`bool`): not supported yet (raises ``NotImplementedError``).
-            multi_commits_verbose (`bool`): only meaningful with ``multi_commits``.
+            multi_commits (`bool`): experimental; push the files in several commits of
+                a draft pull request, resumable after an interruption, merged at the end
+                unless ``create_pr`` (see :meth:`create_commits_on_pr`). Only to ``main``;
+                ``parent_commit`` is not used then.
+            multi_commits_verbose (`bool`): print the progress of a multi-commit upload.
             {run_as_future}
 
         Returns:
@@ -275,8 +278,9 @@ class CommitsMixin(MultiCommitsMixin):
             ``refs%2Fpr%2FN`` for a new PR), or a ``Future`` of it.
 
         Raises:
-            ValueError: bad ``repo_type``, ``folder_path`` not a directory.
-            NotImplementedError: ``multi_commits=True``.
+            ValueError: bad ``repo_type``, ``folder_path`` not a directory, ``multi_commits``
+                with another ``revision`` or nothing to commit.
+            MultiCommitException: a multi-commit pull request does not match the upload.
             RepositoryNotFoundError, RevisionNotFoundError, HfHubHTTPError: Hub errors.
 
         Example:
