@@ -278,27 +278,48 @@ class _Run:
         Raises:
             MultiCommitException: the Hub refused the merge (other than for no changes).
         """
-        where = {"token": self.token, "repo_type": self.repo_type}
-        self.api.rename_discussion(self.repo_id, pr.num, self.commit_message, **where)
+        self.api.rename_discussion(
+            self.repo_id, pr.num, self.commit_message, token=self.token, repo_type=self.repo_type
+        )
         self.api.change_discussion_status(
-            self.repo_id, pr.num, "open", comment=_OPENED_NOTICE, **where
+            self.repo_id,
+            pr.num,
+            "open",
+            comment=_OPENED_NOTICE,
+            token=self.token,
+            repo_type=self.repo_type,
         )
         if not merge_pr:
             return
         try:
-            self.api.merge_pull_request(self.repo_id, pr.num, comment=_MERGE_NOTICE, **where)
+            self.api.merge_pull_request(
+                self.repo_id,
+                pr.num,
+                comment=_MERGE_NOTICE,
+                token=self.token,
+                repo_type=self.repo_type,
+            )
         except BadRequestError as error:
             message = error.server_message or str(error)
             if "no associated changes" in message:
                 self.api.change_discussion_status(
-                    self.repo_id, pr.num, "closed", comment=_NO_CHANGES_NOTICE, **where
+                    self.repo_id,
+                    pr.num,
+                    "closed",
+                    comment=_NO_CHANGES_NOTICE,
+                    token=self.token,
+                    repo_type=self.repo_type,
                 )
                 warnings.warn(
                     f"PR #{pr.num} had no changes: it was closed, not merged.", stacklevel=2
                 )
                 return
             self.api.comment_discussion(
-                self.repo_id, pr.num, _MERGE_FAILED_NOTICE.format(error=message), **where
+                self.repo_id,
+                pr.num,
+                _MERGE_FAILED_NOTICE.format(error=message),
+                token=self.token,
+                repo_type=self.repo_type,
             )
             raise MultiCommitException(
                 f"Couldn't merge Pull Request in multi-commit: {message}"
