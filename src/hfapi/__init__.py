@@ -18,6 +18,7 @@ from .commit import (
     CommitOperationCopy,
     CommitOperationDelete,
 )
+from .commit.multi_commits import plan_multi_commits
 from .commit.scheduler import CommitScheduler
 from .constants import __version__
 from .errors import (
@@ -30,6 +31,7 @@ from .errors import (
     HFValidationError,
     LocalEntryNotFoundError,
     LocalTokenNotFoundError,
+    MultiCommitException,
     RepositoryNotFoundError,
     RevisionNotFoundError,
     SourceChangedError,
@@ -94,6 +96,7 @@ __all__ = [
     "ModelFilter",
     "ModelInfo",
     "ModelSearchArguments",
+    "MultiCommitException",
     "RepoFile",
     "RepoUrl",
     "RepositoryNotFoundError",
@@ -110,6 +113,7 @@ __all__ = [
     "comment_discussion",
     "create_branch",
     "create_commit",
+    "create_commits_on_pr",
     "create_discussion",
     "create_pull_request",
     "create_repo",
@@ -147,6 +151,7 @@ __all__ = [
     "model_info",
     "move_repo",
     "pause_space",
+    "plan_multi_commits",
     "rename_discussion",
     "repo_info",
     "request_space_hardware",
@@ -169,6 +174,7 @@ change_discussion_status = _default_api.change_discussion_status
 comment_discussion = _default_api.comment_discussion
 create_branch = _default_api.create_branch
 create_commit = _default_api.create_commit
+create_commits_on_pr = _default_api.create_commits_on_pr
 create_discussion = _default_api.create_discussion
 create_pull_request = _default_api.create_pull_request
 create_repo = _default_api.create_repo

@@ -22,11 +22,13 @@ from .commit import (
     CommitOperationCopy,
     CommitOperationDelete,
 )
+from .commit.multi_commits import plan_multi_commits
 from .errors import (
     BadRequestError,
     EntryNotFoundError,
     GatedRepoError,
     HfHubHTTPError,
+    MultiCommitException,
     RepositoryNotFoundError,
     RevisionNotFoundError,
 )
@@ -89,6 +91,7 @@ __all__ = [
     "ModelInfo",
     "ModelSearchArguments",
     "ModelTags",
+    "MultiCommitException",
     "RepoFile",
     "RepoUrl",
     "RepositoryNotFoundError",
@@ -98,6 +101,7 @@ __all__ = [
     "SpaceRuntime",
     "SpaceStage",
     "UserLikes",
+    "plan_multi_commits",
     "repo_type_and_id_from_hf_id",
 ]
 

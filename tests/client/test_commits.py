@@ -620,8 +620,10 @@ def test_upload_folder_delete_patterns(api: HfApi, rsps: Any, folder: Path) -> N
 
 
 def test_upload_folder_errors(api: HfApi, rsps: Any, folder: Path) -> None:
-    with pytest.raises(NotImplementedError, match="multi_commits"):
-        api.upload_folder(repo_id=REPO, folder_path=folder, multi_commits=True)
+    empty = folder / "empty"
+    empty.mkdir()
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="no step"):
+        api.upload_folder(repo_id=REPO, folder_path=empty, multi_commits=True)
     with pytest.raises(ValueError, match="main"):
         api.upload_folder(repo_id=REPO, folder_path=folder, multi_commits=True, revision="dev")
     with pytest.raises(ValueError, match="is not a directory"):

@@ -1,8 +1,10 @@
 """The commit flow behind ``create_commit``: preupload, copies, LFS, the commit call.
 
-Kept apart from the public methods (``api/commits.py``) so that each module stays
-small; ``CommitsMixin`` inherits it. Like every mixin it has no state of its own and
-sends everything through ``_ApiBase._request`` / ``_paginate``.
+:class:`CommitFlow` is an object with one narrow dependency, a :class:`CommitClient`
+(the client's endpoint, session, request helpers and URL builders), so that
+``create_commit``, the steps of a multi-commit pull request and a scheduler can all
+drive the same flow with typed arguments. It holds no state of its own: every request
+goes through the client's ``_request`` / ``_paginate``.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ import itertools
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, cast
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Protocol, Sequence, Tuple, cast
 
 import requests
 
 from .. import constants
-from .._validators import INVALID_REPO_TYPE, quote
+from .._session import USE_CLIENT_DEFAULT, HubSession, Timeout, TimeoutArg
+from .._validators import INVALID_REPO_TYPE, quote, validate_repo_type
+from ..auth import TokenArg
 from ..commit.lfs import lfs_batch_url, request_lfs_uploads, upload_lfs_files
 from ..commit.operations import (
     CommitOperation,
@@ -46,7 +50,6 @@ from ..commit.payload import (
 )
 from ..errors import EntryNotFoundError, RepositoryNotFoundError
 from ..models.git import CommitInfo
-from ._base import _ApiBase
 
 logger = logging.getLogger("hfapi.commit")
 
@@ -61,9 +64,50 @@ _FOLDER_DELETE_HINT = (
 )
 
 
+class CommitClient(Protocol):
+    """What the commit flow needs from a client (``HfApi`` is one)."""
+
+    endpoint: str
+
+    @property
+    def timeout(self) -> Timeout: ...
+
+    @property
+    def _http(self) -> HubSession: ...
+
+    def _user_agent(self) -> str: ...
+
+    def _resolve_token(self, token: TokenArg, *, write: bool = False) -> Optional[str]: ...
+
+    def _repo_api_url(self, repo_id: str, repo_type: Optional[str], *segments: str) -> str: ...
+
+    def _web_url(self, repo_id: str, repo_type: Optional[str]) -> str: ...
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        token: TokenArg = None,
+        write: bool = False,
+        timeout: TimeoutArg = USE_CLIENT_DEFAULT,
+        headers: Optional[Dict[str, str]] = None,
+        **kwargs: Any,
+    ) -> requests.Response: ...
+
+    def _paginate(
+        self,
+        url: str,
+        *,
+        token: TokenArg = None,
+        params: Optional[Any] = None,
+        timeout: TimeoutArg = USE_CLIENT_DEFAULT,
+    ) -> Iterator[Any]: ...
+
+
 @dataclass
-class _Commit:
-    """The fixed inputs of one ``create_commit`` call, handed from step to step."""
+class PreparedCommit:
+    """The checked inputs of one commit, handed from step to step of the flow."""
 
     repo_id: str
     repo_type: Optional[str]
@@ -80,10 +124,20 @@ class _Commit:
         return [op for op in self.operations if isinstance(op, CommitOperationAdd)]
 
 
-class _CommitEngine(_ApiBase):
-    """Private half of :class:`CommitsMixin`: the commit flow itself."""
+class CommitFlow:
+    """One commit, from checked operations to :class:`CommitInfo`.
 
-    def _create_commit(
+    Args:
+        client: the client whose endpoint, session and token the flow uses.
+
+    Example:
+        >>> CommitFlow(api).create("me/repo", ops, commit_message="Add files").oid
+    """
+
+    def __init__(self, client: CommitClient) -> None:
+        self._client = client
+
+    def create(
         self,
         repo_id: str,
         operations: Iterable[CommitOperation],
@@ -97,7 +151,39 @@ class _CommitEngine(_ApiBase):
         num_threads: int = 5,
         parent_commit: Optional[str] = None,
     ) -> CommitInfo:
-        """:meth:`create_commit` in the calling thread (see its documentation)."""
+        """Check the inputs, then run the commit (see :meth:`HfApi.create_commit`)."""
+        commit = self.prepare(
+            repo_id,
+            operations,
+            commit_message=commit_message,
+            commit_description=commit_description,
+            token=token,
+            repo_type=repo_type,
+            revision=revision,
+            create_pr=create_pr,
+            parent_commit=parent_commit,
+        )
+        return self.run(commit, num_threads=num_threads)
+
+    def prepare(
+        self,
+        repo_id: str,
+        operations: Iterable[CommitOperation],
+        *,
+        commit_message: str,
+        commit_description: Optional[str] = None,
+        token: Optional[str] = None,
+        repo_type: Optional[str] = None,
+        revision: Optional[str] = None,
+        create_pr: Optional[bool] = None,
+        parent_commit: Optional[str] = None,
+    ) -> PreparedCommit:
+        """Check a commit's inputs before anything is sent.
+
+        Raises:
+            ValueError: bad ``parent_commit``, empty message, bad ``repo_type``, or no
+                personal token.
+        """
         if parent_commit is not None and not _COMMIT_OID_RE.fullmatch(parent_commit):
             raise ValueError(
                 f"`parent_commit` is not a valid commit id: {parent_commit!r}. It must match"
@@ -105,8 +191,8 @@ class _CommitEngine(_ApiBase):
             )
         if not commit_message:
             raise ValueError("`commit_message` can't be empty, please pass a value.")
-        self._checked_repo_type(repo_type, INVALID_REPO_TYPE)
-        commit = _Commit(
+        validate_repo_type(repo_type, INVALID_REPO_TYPE)
+        commit = PreparedCommit(
             repo_id=repo_id,
             repo_type=repo_type,
             target=revision if revision is not None else constants.DEFAULT_REVISION,
@@ -117,30 +203,33 @@ class _CommitEngine(_ApiBase):
             parent_commit=parent_commit,
             # Checked before anything is sent (the reference checks it only when the
             # commit itself is built, after possibly gigabytes of uploads).
-            token=cast(str, self._resolve_token(token, write=True)),
+            token=cast(str, self._client._resolve_token(token, write=True)),
         )
         warn_on_overwriting_operations(commit.operations)
+        return commit
+
+    def run(self, commit: PreparedCommit, *, num_threads: int = 5) -> CommitInfo:
+        """Preupload, copy sources, LFS transfers, then the commit call itself."""
         modes = self._preupload(commit)
         copies = [op for op in commit.operations if isinstance(op, CommitOperationCopy)]
-        copy_oids = copy_source_oids(
-            copies,
-            self._copy_sources(repo_id, repo_type, commit.target, copies, commit.token),
-            commit.target,
+        sources = self._copy_sources(
+            commit.repo_id, commit.repo_type, commit.target, copies, commit.token
         )
+        copy_oids = copy_source_oids(copies, sources, commit.target)
         self._upload_lfs(commit, modes, num_threads)
         return self._send_commit(commit, modes, copy_oids)
 
-    def _preupload(self, commit: "_Commit") -> Dict[str, str]:
+    def _preupload(self, commit: "PreparedCommit") -> Dict[str, str]:
         """Ask the Hub how each addition is uploaded: ``{path: "lfs" | "regular"}``."""
         additions = commit.additions
         modes: Dict[str, str] = {}
         step = constants.PREUPLOAD_CHUNK_SIZE
-        url = self._repo_api_url(
+        url = self._client._repo_api_url(
             commit.repo_id, commit.repo_type, "preupload", quote(commit.target)
         )
         for start in range(0, len(additions), step):
             try:
-                response = self._request(
+                response = self._client._request(
                     "POST",
                     url,
                     token=commit.token,
@@ -154,30 +243,32 @@ class _CommitEngine(_ApiBase):
             modes.update(parse_preupload_answer(response.json()))
         return modes
 
-    def _upload_lfs(self, commit: "_Commit", modes: Dict[str, str], num_threads: int) -> None:
+    def _upload_lfs(
+        self, commit: "PreparedCommit", modes: Dict[str, str], num_threads: int
+    ) -> None:
         """Negotiate and send the LFS-bound additions that the storage lacks."""
         lfs_additions = [op for op in commit.additions if effective_upload_mode(op, modes) == "lfs"]
         if not lfs_additions:
             return
         uploads = request_lfs_uploads(
-            self._http,
-            batch_url=lfs_batch_url(self.endpoint, commit.repo_id, commit.repo_type),
+            self._client._http,
+            batch_url=lfs_batch_url(self._client.endpoint, commit.repo_id, commit.repo_type),
             additions=lfs_additions,
             token=commit.token,
-            headers={"user-agent": self._user_agent()},
-            timeout=self.timeout,
+            headers={"user-agent": self._client._user_agent()},
+            timeout=self._client.timeout,
         )
         upload_lfs_files(
-            self._http,
+            self._client._http,
             uploads,
             token=commit.token,
-            endpoint=self.endpoint,
+            endpoint=self._client.endpoint,
             num_threads=num_threads,
-            timeout=self.timeout,
+            timeout=self._client.timeout,
         )
 
     def _send_commit(
-        self, commit: "_Commit", modes: Dict[str, str], copy_oids: Dict[str, str]
+        self, commit: "PreparedCommit", modes: Dict[str, str], copy_oids: Dict[str, str]
     ) -> CommitInfo:
         """The commit call itself, and what it returns or raises."""
         body = commit_body(
@@ -189,9 +280,9 @@ class _CommitEngine(_ApiBase):
             parent_commit=commit.parent_commit,
         )
         try:
-            response = self._request(
+            response = self._client._request(
                 "POST",
-                self._repo_api_url(
+                self._client._repo_api_url(
                     commit.repo_id, commit.repo_type, "commit", quote(commit.target)
                 ),
                 token=commit.token,
@@ -226,7 +317,7 @@ class _CommitEngine(_ApiBase):
 
     def _lost_commit_outcome(
         self,
-        commit: _Commit,
+        commit: PreparedCommit,
         error: requests.RequestException,
         modes: Dict[str, str],
         copy_oids: Dict[str, str],
@@ -242,7 +333,7 @@ class _CommitEngine(_ApiBase):
                 for, the reads failed, the answer timed out and the commit is not
                 there yet, or the evidence is ambiguous).
         """
-        web = self._web_url(commit.repo_id, commit.repo_type)
+        web = self._client._web_url(commit.repo_id, commit.repo_type)
         lost = lost_answer_message(error)
         if commit.params:  # create_pr: the new pull request cannot be found back
             raise CommitOutcomeUnknownError(
@@ -272,22 +363,24 @@ class _CommitEngine(_ApiBase):
         raise unlanded_error(search, error, commit.target, history_url) from error
 
     def _search_lost_commit(
-        self, commit: _Commit, modes: Dict[str, str], copy_oids: Dict[str, str]
+        self, commit: PreparedCommit, modes: Dict[str, str], copy_oids: Dict[str, str]
     ) -> Tuple[Search, bool]:
         """The commit that can be ours, and whether its tree is the expected one."""
-        url = self._repo_api_url(commit.repo_id, commit.repo_type, "commits", quote(commit.target))
-        listing = self._paginate(url, token=commit.token)
+        url = self._client._repo_api_url(
+            commit.repo_id, commit.repo_type, "commits", quote(commit.target)
+        )
+        listing = self._client._paginate(url, token=commit.token)
         history = list(itertools.islice(listing, HISTORY_DEPTH))
         search = find_landed_commit(history, commit.commit_message, commit.parent_commit)
         if search.oid is None:
             return search, False
         expected = expected_tree(commit.operations, modes, copy_oids)
         paths = sorted(expected)
-        url = self._repo_api_url(commit.repo_id, commit.repo_type, "paths-info", search.oid)
+        url = self._client._repo_api_url(commit.repo_id, commit.repo_type, "paths-info", search.oid)
         entries: List[Any] = []
         for start in range(0, len(paths), constants.PATHS_INFO_CHUNK_SIZE):
             chunk = paths[start : start + constants.PATHS_INFO_CHUNK_SIZE]
-            response = self._request(
+            response = self._client._request(
                 "POST", url, token=commit.token, data={"paths": chunk}, retry=True
             )
             entries.extend(response.json())
@@ -311,10 +404,10 @@ class _CommitEngine(_ApiBase):
         for _, run in itertools.groupby(copies, key=lambda op: op.src_revision):
             group = list(run)
             rev = quote(group[0].src_revision or target)
-            url = self._repo_api_url(repo_id, repo_type, "paths-info", rev)
+            url = self._client._repo_api_url(repo_id, repo_type, "paths-info", rev)
             for start in range(0, len(group), constants.PATHS_INFO_CHUNK_SIZE):
                 chunk = group[start : start + constants.PATHS_INFO_CHUNK_SIZE]
-                response = self._request(
+                response = self._client._request(
                     "POST",
                     url,
                     token=token,
@@ -326,10 +419,10 @@ class _CommitEngine(_ApiBase):
                     if entry.get("type", "file") == "file":
                         entries.append(entry)
                         continue
-                    folder = self._repo_api_url(
+                    folder = self._client._repo_api_url(
                         repo_id, repo_type, "tree", rev, quote(entry["path"])
                     )
-                    listing = self._paginate(
+                    listing = self._client._paginate(
                         folder, token=token, params={"recursive": True, "expand": False}
                     )
                     entries.extend(item for item in listing if item.get("type") == "file")

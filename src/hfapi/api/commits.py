@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Dict, Iterable, List, Optional, Union
+from typing import BinaryIO, Dict, Iterable, List, Optional, Union
 
 from .. import constants
 from .._validators import INVALID_REPO_TYPE, normalize_repo_path, quote, validate_hub_args
+from ..commit.multi_commits import plan_multi_commits
 from ..commit.operations import CommitOperation, CommitOperationAdd, CommitOperationDelete
 from ..commit.patterns import (
     DEFAULT_IGNORE_PATTERNS,
@@ -18,8 +20,9 @@ from ..commit.patterns import (
     remote_paths_to_delete,
 )
 from ..models.git import CommitInfo
-from ._commit_engine import _CommitEngine
+from ._commit_engine import CommitFlow
 from ._docs import F, with_shared_docs
+from .multi_commits import MultiCommitsMixin
 
 #: Threads hashing the large files of an upload_folder (hashlib releases the GIL).
 _HASH_WORKERS = min(8, os.cpu_count() or 1)
@@ -56,7 +59,7 @@ def _default_folder_message(path_in_repo: str) -> str:
     return "Upload folder using huggingface_hub"
 
 
-class CommitsMixin(_CommitEngine):
+class CommitsMixin(MultiCommitsMixin):
     """Commit and upload methods of :class:`hfapi.HfApi`."""
 
     @validate_hub_args
@@ -121,10 +124,23 @@ class CommitsMixin(_CommitEngine):
             >>> ops = [CommitOperationAdd("a.txt", b"hi"), CommitOperationDelete("old/")]
             >>> api.create_commit("me/repo", ops, commit_message="Refresh").oid
         """
-        kwargs = _forwarded(locals())
-        if run_as_future:
-            return self.run_as_future(self._create_commit, **kwargs)
-        return self._create_commit(**kwargs)
+        flow = CommitFlow(self)
+
+        def job() -> CommitInfo:
+            return flow.create(
+                repo_id,
+                operations,
+                commit_message=commit_message,
+                commit_description=commit_description,
+                token=token,
+                repo_type=repo_type,
+                revision=revision,
+                create_pr=create_pr,
+                num_threads=num_threads,
+                parent_commit=parent_commit,
+            )
+
+        return self.run_as_future(job) if run_as_future else job()
 
     @validate_hub_args
     @_docs
@@ -171,37 +187,40 @@ class CommitsMixin(_CommitEngine):
             >>> api.upload_file(path_or_fileobj="w.bin", path_in_repo="w.bin", repo_id="me/m")
             'https://huggingface.co/me/m/blob/main/w.bin'
         """
-        kwargs = _forwarded(locals())
-        if run_as_future:
-            return self.run_as_future(self._upload_file, **kwargs)
-        return self._upload_file(**kwargs)
 
-    def _upload_file(
+        def job() -> str:
+            self._checked_repo_type(repo_type, INVALID_REPO_TYPE)
+            operation = CommitOperationAdd(path_in_repo, path_or_fileobj)
+            info = CommitFlow(self).create(
+                repo_id,
+                [operation],
+                commit_message=(
+                    f"Upload {path_in_repo} with huggingface_hub"
+                    if commit_message is None
+                    else commit_message
+                ),
+                commit_description=commit_description,
+                token=token,
+                repo_type=repo_type,
+                revision=revision,
+                create_pr=create_pr,
+                parent_commit=parent_commit,
+            )
+            return self._blob_url(repo_id, repo_type, info, revision, operation.path_in_repo)
+
+        return self.run_as_future(job) if run_as_future else job()
+
+    def _blob_url(
         self,
-        *,
-        path_or_fileobj: Union[str, Path, bytes, BinaryIO],
-        path_in_repo: str,
         repo_id: str,
         repo_type: Optional[str],
+        info: CommitInfo,
         revision: Optional[str],
-        commit_message: Optional[str],
-        **commit_args: Any,
+        path_in_repo: str,
     ) -> str:
-        self._checked_repo_type(repo_type, INVALID_REPO_TYPE)
-        operation = CommitOperationAdd(path_in_repo=path_in_repo, path_or_fileobj=path_or_fileobj)
-        if commit_message is None:
-            commit_message = f"Upload {path_in_repo} with huggingface_hub"
-        info = self._create_commit(
-            repo_id,
-            [operation],
-            commit_message=commit_message,
-            repo_type=repo_type,
-            revision=revision,
-            **commit_args,
-        )
         where = _url_revision(info, revision)
         # The path where the file landed (the reference pastes the raw one: "/x" -> "//x").
-        return f"{self._web_url(repo_id, repo_type)}/blob/{where}/{operation.path_in_repo}"
+        return f"{self._web_url(repo_id, repo_type)}/blob/{where}/{path_in_repo}"
 
     @validate_hub_args
     @_docs
@@ -225,7 +244,7 @@ class CommitsMixin(_CommitEngine):
         multi_commits_verbose: bool = False,
         run_as_future: bool = False,
     ) -> Union[str, Future[str]]:
-        """Upload a local folder in one commit, optionally deleting remote files.
+        """Upload a local folder in one commit (or several), optionally deleting remote files.
 
         Patterns are shell wildcards on the path relative to the folder (``*`` crosses
         ``/``); ``.git`` folders are always skipped and ``.gitignore`` is not read.
@@ -247,8 +266,11 @@ class CommitsMixin(_CommitEngine):
             allow_patterns (`List[str]` or `str`, *optional*): upload only matching files.
             ignore_patterns (`List[str]` or `str`, *optional*): skip matching files.
             delete_patterns (`List[str]` or `str`, *optional*): delete matching remote files.
-            multi_commits (`bool`): not supported yet (raises ``NotImplementedError``).
-            multi_commits_verbose (`bool`): only meaningful with ``multi_commits``.
+            multi_commits (`bool`): experimental; push the files in several commits of
+                a draft pull request, resumable after an interruption, merged at the end
+                unless ``create_pr`` (see :meth:`create_commits_on_pr`). Only to ``main``;
+                ``parent_commit`` is not used then.
+            multi_commits_verbose (`bool`): print the progress of a multi-commit upload.
             {run_as_future}
 
         Returns:
@@ -256,96 +278,120 @@ class CommitsMixin(_CommitEngine):
             ``refs%2Fpr%2FN`` for a new PR), or a ``Future`` of it.
 
         Raises:
-            ValueError: bad ``repo_type``, ``folder_path`` not a directory.
-            NotImplementedError: ``multi_commits=True``.
+            ValueError: bad ``repo_type``, ``folder_path`` not a directory, ``multi_commits``
+                with another ``revision`` or nothing to commit.
+            MultiCommitException: a multi-commit pull request does not match the upload.
             RepositoryNotFoundError, RevisionNotFoundError, HfHubHTTPError: Hub errors.
 
         Example:
             >>> api.upload_folder(repo_id="me/ds", folder_path="out", repo_type="dataset")
             'https://huggingface.co/datasets/me/ds/tree/main/'
         """
-        kwargs = _forwarded(locals())
-        if run_as_future:
-            return self.run_as_future(self._upload_folder, **kwargs)
-        return self._upload_folder(**kwargs)
+
+        def job() -> str:
+            return self._upload_folder(
+                _FolderUpload(
+                    repo_id=repo_id,
+                    folder_path=folder_path,
+                    path_in_repo=path_in_repo,
+                    repo_type=repo_type,
+                    revision=revision,
+                    token=token,
+                    create_pr=create_pr,
+                    allow_patterns=allow_patterns,
+                    ignore_patterns=ignore_patterns,
+                    delete_patterns=delete_patterns,
+                ),
+                commit_message=commit_message or _default_folder_message(path_in_repo or ""),
+                commit_description=commit_description,
+                parent_commit=parent_commit,
+                multi_commits=multi_commits,
+                multi_commits_verbose=multi_commits_verbose,
+            )
+
+        return self.run_as_future(job) if run_as_future else job()
 
     def _upload_folder(
         self,
+        upload: "_FolderUpload",
         *,
-        repo_id: str,
-        folder_path: Union[str, Path],
-        path_in_repo: Optional[str],
-        commit_message: Optional[str],
-        token: Optional[str],
-        repo_type: Optional[str],
-        revision: Optional[str],
-        create_pr: Optional[bool],
-        allow_patterns: Optional[Union[List[str], str]],
-        ignore_patterns: Optional[Union[List[str], str]],
-        delete_patterns: Optional[Union[List[str], str]],
+        commit_message: str,
+        commit_description: Optional[str],
+        parent_commit: Optional[str],
         multi_commits: bool,
         multi_commits_verbose: bool,
-        **commit_args: Any,
     ) -> str:
-        self._checked_repo_type(repo_type, INVALID_REPO_TYPE)
+        """``upload_folder`` in the calling thread: the operations, then one or more commits."""
+        self._checked_repo_type(upload.repo_type, INVALID_REPO_TYPE)
+        if multi_commits and upload.revision not in (None, constants.DEFAULT_REVISION):
+            raise ValueError("Multi-commits can only be pushed to the `main` branch.")
+        operations = self._folder_operations(upload)
         if multi_commits:
-            if revision is not None and revision != constants.DEFAULT_REVISION:
-                raise ValueError("Multi-commits can only be pushed to the `main` branch.")
-            raise NotImplementedError(
-                "`multi_commits=True` is not supported by hfapi yet: upload the folder in one"
-                " commit (multi_commits=False), or in several `upload_folder` calls selecting"
-                " files with `allow_patterns`."
+            # As the reference: default limits; `revision`/`parent_commit` play no part.
+            additions, deletions = plan_multi_commits(operations)
+            pr_url = self.create_commits_on_pr(
+                repo_id=upload.repo_id,
+                addition_commits=additions,
+                deletion_commits=deletions,
+                commit_message=commit_message,
+                commit_description=commit_description,
+                token=upload.token,
+                repo_type=upload.repo_type,
+                merge_pr=not upload.create_pr,
+                verbose=multi_commits_verbose,
             )
-        folder = _local_folder(folder_path)
-        destination = normalize_repo_path(path_in_repo or "", folder=True)
-        prefix = f"{destination}/" if destination else ""
-        # A new list: the caller's is not modified (the reference extends it in place).
-        ignore = (as_pattern_list(ignore_patterns) or []) + DEFAULT_IGNORE_PATTERNS
-
-        to_delete: List[str] = []
-        if delete_patterns is not None:
-            listed = constants.DEFAULT_REVISION if create_pr else revision
-            url = self._repo_api_url(
-                repo_id, repo_type, "tree", quote(listed or constants.DEFAULT_REVISION)
+            where = upload.revision or constants.DEFAULT_REVISION
+            if upload.create_pr:
+                where = quote(f"refs/pr/{pr_url.rsplit('/', 1)[-1]}")
+        else:
+            info = CommitFlow(self).create(
+                upload.repo_id,
+                operations,
+                commit_message=commit_message,
+                commit_description=commit_description,
+                token=upload.token,
+                repo_type=upload.repo_type,
+                revision=upload.revision,
+                create_pr=upload.create_pr,
+                parent_commit=parent_commit,
             )
-            params = {"recursive": True, "expand": False}
-            entries = self._paginate(url, token=token, params=params)
-            to_delete = remote_paths_to_delete(entries, prefix, delete_patterns)
-
-        relpaths = filter_paths(
-            list_local_files(folder), allow_patterns=allow_patterns, ignore_patterns=ignore
+            where = _url_revision(info, upload.revision)
+        return (
+            f"{self._web_url(upload.repo_id, upload.repo_type)}/tree/{where}/{upload.destination}"
         )
 
-        def addition(relpath: str) -> CommitOperationAdd:
-            return CommitOperationAdd(prefix + relpath, os.path.join(folder, relpath))
+    def _folder_operations(
+        self, upload: "_FolderUpload"
+    ) -> List[Union[CommitOperationAdd, CommitOperationDelete]]:
+        """The deletions (listing order) then the additions (sorted) of an upload_folder."""
+        folder = _local_folder(upload.folder_path)
+        prefix = f"{upload.destination}/" if upload.destination else ""
+        # A new list: the caller's is not modified (the reference extends it in place).
+        ignore = (as_pattern_list(upload.ignore_patterns) or []) + DEFAULT_IGNORE_PATTERNS
 
-        large = [
-            relpath
-            for relpath in relpaths
-            if os.path.getsize(os.path.join(folder, relpath)) >= _PARALLEL_HASH_MIN_SIZE
-        ]
-        by_path: Dict[str, CommitOperationAdd] = {}
-        if len(large) > 1 and _HASH_WORKERS > 1:
-            with ThreadPoolExecutor(_HASH_WORKERS, thread_name_prefix="hfapi-hash") as pool:
-                by_path.update(zip(large, pool.map(addition, large)))
-        additions = [by_path.get(relpath) or addition(relpath) for relpath in relpaths]
+        to_delete: List[str] = []
+        if upload.delete_patterns is not None:
+            listed = constants.DEFAULT_REVISION if upload.create_pr else upload.revision
+            url = self._repo_api_url(
+                upload.repo_id,
+                upload.repo_type,
+                "tree",
+                quote(listed or constants.DEFAULT_REVISION),
+            )
+            params = {"recursive": True, "expand": False}
+            entries = self._paginate(url, token=upload.token, params=params)
+            to_delete = remote_paths_to_delete(entries, prefix, upload.delete_patterns)
+
+        relpaths = filter_paths(
+            list_local_files(folder), allow_patterns=upload.allow_patterns, ignore_patterns=ignore
+        )
+        additions = _hashed_additions(folder, prefix, relpaths)
         added = {op.path_in_repo for op in additions}
-        operations: List[CommitOperation] = [
+        operations: List[Union[CommitOperationAdd, CommitOperationDelete]] = [
             CommitOperationDelete(path, is_folder=False) for path in to_delete if path not in added
         ]
         operations.extend(additions)
-        info = self._create_commit(
-            repo_id,
-            operations,
-            commit_message=commit_message or _default_folder_message(path_in_repo or ""),
-            token=token,
-            repo_type=repo_type,
-            revision=revision,
-            create_pr=create_pr,
-            **commit_args,
-        )
-        where = _url_revision(info, revision)
-        return f"{self._web_url(repo_id, repo_type)}/tree/{where}/{destination}"
+        return operations
 
     @validate_hub_args
     @_docs
@@ -388,11 +434,19 @@ class CommitsMixin(_CommitEngine):
             >>> api.delete_file("old.txt", "me/repo").commit_url
             'https://huggingface.co/me/repo/commit/...'
         """
-        kwargs = _forwarded(locals(), "path_in_repo", "commit_message")
         if commit_message is None:
             commit_message = f"Delete {path_in_repo} with huggingface_hub"
-        operation = CommitOperationDelete(path_in_repo)
-        return self._create_commit(operations=[operation], commit_message=commit_message, **kwargs)
+        return CommitFlow(self).create(
+            repo_id,
+            [CommitOperationDelete(path_in_repo)],
+            commit_message=commit_message,
+            commit_description=commit_description,
+            token=token,
+            repo_type=repo_type,
+            revision=revision,
+            create_pr=create_pr,
+            parent_commit=parent_commit,
+        )
 
     @validate_hub_args
     @_docs
@@ -434,11 +488,58 @@ class CommitsMixin(_CommitEngine):
             >>> api.delete_folder("logs", "me/repo").oid
             '5c1c...'
         """
-        kwargs = _forwarded(locals(), "path_in_repo", "commit_message")
         if commit_message is None:
             commit_message = f"Delete folder {path_in_repo} with huggingface_hub"
-        operation = CommitOperationDelete(path_in_repo, is_folder=True)
-        return self._create_commit(operations=[operation], commit_message=commit_message, **kwargs)
+        return CommitFlow(self).create(
+            repo_id,
+            [CommitOperationDelete(path_in_repo, is_folder=True)],
+            commit_message=commit_message,
+            commit_description=commit_description,
+            token=token,
+            repo_type=repo_type,
+            revision=revision,
+            create_pr=create_pr,
+            parent_commit=parent_commit,
+        )
+
+
+@dataclass(frozen=True)
+class _FolderUpload:
+    """What an ``upload_folder`` call uploads, and where."""
+
+    repo_id: str
+    folder_path: Union[str, Path]
+    path_in_repo: Optional[str]
+    repo_type: Optional[str]
+    revision: Optional[str]
+    token: Optional[str]
+    create_pr: Optional[bool]
+    allow_patterns: Optional[Union[List[str], str]]
+    ignore_patterns: Optional[Union[List[str], str]]
+    delete_patterns: Optional[Union[List[str], str]]
+
+    @property
+    def destination(self) -> str:
+        """The normalised destination folder (``""`` for the root)."""
+        return normalize_repo_path(self.path_in_repo or "", folder=True)
+
+
+def _hashed_additions(folder: str, prefix: str, relpaths: List[str]) -> List[CommitOperationAdd]:
+    """One addition per file, in ``relpaths`` order; large files hashed in parallel."""
+
+    def addition(relpath: str) -> CommitOperationAdd:
+        return CommitOperationAdd(prefix + relpath, os.path.join(folder, relpath))
+
+    large = [
+        relpath
+        for relpath in relpaths
+        if os.path.getsize(os.path.join(folder, relpath)) >= _PARALLEL_HASH_MIN_SIZE
+    ]
+    by_path: Dict[str, CommitOperationAdd] = {}
+    if len(large) > 1 and _HASH_WORKERS > 1:
+        with ThreadPoolExecutor(_HASH_WORKERS, thread_name_prefix="hfapi-hash") as pool:
+            by_path.update(zip(large, pool.map(addition, large)))
+    return [by_path.get(relpath) or addition(relpath) for relpath in relpaths]
 
 
 def _local_folder(folder_path: Union[str, Path]) -> str:
@@ -461,9 +562,3 @@ def _url_revision(info: CommitInfo, revision: Optional[str]) -> str:
     if info.pr_revision is not None:
         return quote(info.pr_revision)
     return revision or constants.DEFAULT_REVISION
-
-
-def _forwarded(scope: Dict[str, Any], *dropped: str) -> Dict[str, Any]:
-    """A method's arguments (its ``locals()`` at entry) to pass on as keywords."""
-    skip = {"self", "run_as_future", *dropped}
-    return {name: value for name, value in scope.items() if name not in skip}
