@@ -22,6 +22,7 @@ from .commit import (
     CommitOperationCopy,
     CommitOperationDelete,
 )
+from .download._mixin import DownloadsMixin
 from .errors import (
     BadRequestError,
     EntryNotFoundError,
@@ -104,6 +105,7 @@ __all__ = [
 
 class HfApi(
     ReposMixin,
+    DownloadsMixin,
     FilesMixin,
     RefsMixin,
     CommitsMixin,
