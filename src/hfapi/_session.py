@@ -9,8 +9,10 @@ to send: ``_retry`` (classifies transport errors), ``errors`` (the exception tre
 from ``requests.HTTPError``, as the reference's does), ``api/_base`` and ``api/users``
 (the ``Response`` type; catching ``HTTPError``), ``commit/lfs`` (``HTTPBasicAuth`` for the
 LFS batch call; the ``Response`` type), ``commit/outcome`` (its errors derive from
-``requests.ConnectionError``) and ``api/_commit_engine`` (it catches the transport errors
-after which a commit's outcome must be read back).
+``requests.ConnectionError``), ``api/_commit_engine`` (it catches the transport errors
+after which a commit's outcome must be read back) and ``download/_mixin``, ``download/fetch``
+and ``download/transfer`` (an unreachable Hub means "answer from the cache"; a body cut while
+it streams is resumed).
 """
 
 from __future__ import annotations
