@@ -493,3 +493,28 @@ def test_snapshot_bad_workers_before_any_request(hf_api: HfApi, request_log: Req
     with pytest.raises(ValueError, match="max_workers"):
         hf_api.snapshot_download("a/b", max_workers=0)
     assert request_log.sent == []
+
+
+def test_snapshot_one_bar_for_the_files(
+    hf_api: HfApi, repo_id: str, files: dict, cache: str
+) -> None:
+    bars: List[Any] = []
+
+    class RecordingBar:
+        def __init__(self, **kwargs: Any) -> None:
+            self.kwargs = kwargs
+            self.count = 0
+            self.closed = False
+            bars.append(self)
+
+        def update(self, count: int) -> None:
+            self.count += count
+
+        def close(self) -> None:
+            self.closed = True
+
+    hf_api.snapshot_download(repo_id, cache_dir=cache, tqdm_class=RecordingBar)
+    assert len(bars) == 1
+    assert bars[0].kwargs == {"total": 4, "desc": "Fetching 4 files"}
+    assert bars[0].count == 4
+    assert bars[0].closed

@@ -246,7 +246,8 @@ def _local_path(request: FileRequest) -> str:
 def _move_to_local_dir(request: FileRequest, blob: str) -> str:
     destination = _local_path(request)
     os.makedirs(os.path.dirname(destination), exist_ok=True)
-    os.replace(blob, destination)
+    # ``local_dir`` may be on another file system than the cache: a move, not a rename.
+    shutil.move(blob, destination)
     return destination
 
 
