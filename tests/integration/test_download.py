@@ -492,6 +492,8 @@ def test_snapshot_root_function_and_missing_repo(
 def test_snapshot_bad_workers_before_any_request(hf_api: HfApi, request_log: RequestLog) -> None:
     with pytest.raises(ValueError, match="max_workers"):
         hf_api.snapshot_download("a/b", max_workers=0)
+    with pytest.raises(ValueError, match="local_dir_use_symlinks"):
+        hf_api.snapshot_download("a/b", local_dir_use_symlinks="yes")
     assert request_log.sent == []
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Union, cast
+from typing import Any, Dict, List, Optional, Tuple, Union, cast
 
 import requests
 
@@ -20,8 +20,8 @@ from ..api.files import FilesMixin
 from ..auth import TokenArg
 from ..commit.patterns import filter_paths
 from ..errors import OfflineModeIsEnabled
-from .cache import RepoCache, cache_root, repo_folder_name
-from .fetch import UseSymlinks, download_file, make_request
+from .cache import RepoCache, cache_root, relative_filename, repo_folder_name
+from .fetch import FileRequest, UseSymlinks, check_use_symlinks, download_file, make_request
 from .snapshot import cached_snapshot, fetch_all
 from .transfer import Remote
 
@@ -176,6 +176,7 @@ class DownloadsMixin(FilesMixin):
         """
         _refuse_unsupported(proxies, None, False)
         check_positive_int("max_workers", max_workers)
+        check_use_symlinks(local_dir_use_symlinks)
         kind = validate_repo_type(repo_type, f"Invalid repo type: {repo_type!r}")
         cache = RepoCache(cache_root(cache_dir), repo_folder_name(repo_id, kind))
         wanted = revision or constants.DEFAULT_REVISION
@@ -183,43 +184,58 @@ class DownloadsMixin(FilesMixin):
         if local_files_only or constants.HF_HUB_OFFLINE:
             return cached_snapshot(cache, wanted, what, None)
         try:
-            # ``repo_info`` is annotated ``Optional[str]`` (the reference's signature) but
-            # resolves a bool token like every method.
-            info = self.repo_info(
-                repo_id, repo_type=kind, revision=wanted, token=cast(Optional[str], token)
+            commit, names = self._snapshot_listing(
+                repo_id, kind, wanted, token, allow_patterns, ignore_patterns
             )
         except (requests.ConnectionError, requests.Timeout, OfflineModeIsEnabled) as error:
             return cached_snapshot(cache, wanted, what, error)
-        commit = info.sha
-        if not commit:
-            raise OSError(f"The Hub did not say which commit {wanted!r} of {what} is.")
-        names = filter_paths(
-            [sibling.rfilename for sibling in info.siblings or []],
-            allow_patterns=allow_patterns,
-            ignore_patterns=ignore_patterns,
-        )
         cache.write_ref(wanted, commit)
         os.makedirs(cache.snapshot(commit), exist_ok=True)
+        template = FileRequest(
+            repo_id=repo_id,
+            repo_type=kind,
+            filename="",
+            revision=commit,
+            cache=cache,
+            local_dir=None if local_dir is None else os.path.expanduser(str(local_dir)),
+            use_symlinks=local_dir_use_symlinks,
+            force_download=force_download,
+            local_files_only=False,
+            etag_timeout=etag_timeout,
+            show_progress=False,
+            skip_if_cached=True,
+        )
         remote = self._remote(token)
 
         def fetch_one(name: str) -> str:
-            request = make_request(
-                repo_id,
-                name,
-                subfolder=None,
-                repo_type=kind,
-                revision=commit,
-                cache_dir=cache.root,
-                local_dir=local_dir,
-                local_dir_use_symlinks=local_dir_use_symlinks,
-                force_download=force_download,
-                local_files_only=False,
-                etag_timeout=etag_timeout,
-            )
-            quiet = dataclasses.replace(request, show_progress=False, skip_if_cached=True)
-            return download_file(remote, quiet)
+            request = dataclasses.replace(template, filename=relative_filename(name, None))
+            return download_file(remote, request)
 
         fetch_all(fetch_one, names, max_workers=max_workers, tqdm_class=tqdm_class)
         if local_dir is not None:
             return os.path.expanduser(str(local_dir))
         return cache.snapshot(commit)
+
+    def _snapshot_listing(
+        self,
+        repo_id: str,
+        kind: str,
+        revision: str,
+        token: TokenArg,
+        allow_patterns: Union[List[str], str, None],
+        ignore_patterns: Union[List[str], str, None],
+    ) -> Tuple[str, List[str]]:
+        """The commit ``revision`` points at, and the files to fetch from it."""
+        # ``repo_info`` is annotated ``Optional[str]`` (the reference's signature) but
+        # resolves a bool token like every method.
+        info = self.repo_info(
+            repo_id, repo_type=kind, revision=revision, token=cast(Optional[str], token)
+        )
+        if not info.sha:
+            raise OSError(f"The Hub did not say which commit {revision!r} of {repo_id!r} is.")
+        names = filter_paths(
+            [sibling.rfilename for sibling in info.siblings or []],
+            allow_patterns=allow_patterns,
+            ignore_patterns=ignore_patterns,
+        )
+        return info.sha, names

@@ -33,7 +33,7 @@ from .cache import (
 )
 from .transfer import FileMetadata, Remote, fetch_metadata, stream_to_file
 
-__all__ = ["FileRequest", "download_file", "file_url", "make_request"]
+__all__ = ["FileRequest", "check_use_symlinks", "download_file", "file_url", "make_request"]
 
 UseSymlinks = Union[bool, str]
 
@@ -74,6 +74,12 @@ class FileRequest:
         return f"{self.filename!r} of {self.repo_type} {self.repo_id!r} at {self.revision!r}"
 
 
+def check_use_symlinks(value: object) -> None:
+    """Raise ``ValueError`` unless ``value`` is ``True``, ``False`` or ``"auto"``."""
+    if value not in (True, False, "auto"):
+        raise ValueError(f"`local_dir_use_symlinks` must be True, False or 'auto', not {value!r}.")
+
+
 def make_request(
     repo_id: str,
     filename: str,
@@ -98,11 +104,7 @@ def make_request(
     kind = validate_repo_type(repo_type, f"Invalid repo type: {repo_type!r}")
     if revision is not None and (not isinstance(revision, str) or not revision):
         raise ValueError(f"`revision` must be a non-empty string, not {revision!r}.")
-    if local_dir_use_symlinks not in (True, False, "auto"):
-        raise ValueError(
-            "`local_dir_use_symlinks` must be True, False or 'auto',"
-            f" not {local_dir_use_symlinks!r}."
-        )
+    check_use_symlinks(local_dir_use_symlinks)
     return FileRequest(
         repo_id=repo_id,
         repo_type=kind,
