@@ -1,6 +1,6 @@
 """The main job, end to end against an embedded local Hub: create a repo, push a model
-folder (with an LFS weight file), branch, tag, open a pull request, read everything back,
-check the bytes, and clean up.
+folder (with an LFS weight file), download it back into the cache and check the bytes,
+branch, tag, open a pull request, read everything back, and clean up.
 
 Run it with ``make demo`` (or ``python examples/quickstart.py``). Pass ``--endpoint`` and
 ``--token`` to run the same job against another Hub (for example a ``python -m hfapi.hub``
@@ -18,8 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 from typing import List, Optional
-
-import requests
 
 from hfapi import CommitOperationAdd, CommitOperationDelete, HfApi
 from hfapi.hub import LocalHub
@@ -61,13 +59,17 @@ def run(api: HfApi, workdir: Path) -> None:
         print(f"      {sibling.rfilename:<28} {sibling.size:>10,} bytes  [{kind}]")
 
     weights = folder / "pytorch_model.bin"
-    download = f"{api.endpoint}/{repo_id}/resolve/main/pytorch_model.bin"
-    served = requests.get(download, headers={"authorization": f"Bearer {api.token}"}, timeout=60)
-    served.raise_for_status()
-    same = hashlib.sha256(served.content).digest() == hashlib.sha256(weights.read_bytes()).digest()
-    step(f"Downloaded weights back: {len(served.content):,} bytes, identical: {same}")
+    cache = workdir / "cache"
+    started = time.perf_counter()
+    snapshot = Path(api.snapshot_download(repo_id, cache_dir=cache))
+    step(f"Downloaded a snapshot in {time.perf_counter() - started:.2f}s -> {snapshot}")
+    served = (snapshot / "pytorch_model.bin").read_bytes()
+    same = hashlib.sha256(served).digest() == hashlib.sha256(weights.read_bytes()).digest()
+    step(f"Weights back from the cache: {len(served):,} bytes, identical: {same}")
     if not same:
         raise SystemExit("downloaded bytes differ from the uploaded ones")
+    again = api.hf_hub_download(repo_id, "pytorch_model.bin", cache_dir=cache)
+    step(f"hf_hub_download found it in the cache: {again == str(snapshot / 'pytorch_model.bin')}")
 
     api.create_branch(repo_id, branch="dev")
     api.upload_file(

@@ -38,6 +38,9 @@ REQUESTS_USERS = {
     "hfapi.commit.lfs",
     "hfapi.commit.outcome",
     "hfapi.api._commit_engine",
+    "hfapi.download._mixin",
+    "hfapi.download.fetch",
+    "hfapi.download.transfer",
 }
 
 # Built from pieces so that this file does not match its own patterns.

@@ -21,6 +21,12 @@ from .commit import (
 from .commit.multi_commits import plan_multi_commits
 from .commit.scheduler import CommitScheduler
 from .constants import __version__
+from .download.functions import (
+    hf_hub_download,
+    hf_hub_url,
+    snapshot_download,
+    try_to_load_from_cache,
+)
 from .errors import (
     BadRequestError,
     CommitNotAppliedError,
@@ -134,6 +140,8 @@ __all__ = [
     "get_repo_discussions",
     "get_space_runtime",
     "get_token_permission",
+    "hf_hub_download",
+    "hf_hub_url",
     "hide_discussion_comment",
     "like",
     "list_datasets",
@@ -158,7 +166,9 @@ __all__ = [
     "restart_space",
     "run_as_future",
     "set_space_sleep_time",
+    "snapshot_download",
     "space_info",
+    "try_to_load_from_cache",
     "unlike",
     "update_repo_visibility",
     "upload_file",

@@ -9,8 +9,10 @@ to send: ``_retry`` (classifies transport errors), ``errors`` (the exception tre
 from ``requests.HTTPError``, as the reference's does), ``api/_base`` and ``api/users``
 (the ``Response`` type; catching ``HTTPError``), ``commit/lfs`` (``HTTPBasicAuth`` for the
 LFS batch call; the ``Response`` type), ``commit/outcome`` (its errors derive from
-``requests.ConnectionError``) and ``api/_commit_engine`` (it catches the transport errors
-after which a commit's outcome must be read back).
+``requests.ConnectionError``), ``api/_commit_engine`` (it catches the transport errors
+after which a commit's outcome must be read back) and ``download/_mixin``, ``download/fetch``
+and ``download/transfer`` (an unreachable Hub means "answer from the cache"; a body cut while
+it streams is resumed).
 """
 
 from __future__ import annotations
@@ -252,6 +254,7 @@ class _Call:
     timeout: Timeout
     stream: bool
     rewind_to: Optional[int]
+    allow_redirects: bool
 
 
 class HubSession:
@@ -299,6 +302,7 @@ class HubSession:
         stream: bool = False,
         raise_for_status: bool = True,
         endpoint_name: Optional[str] = None,
+        allow_redirects: bool = True,
     ) -> requests.Response:
         """Send one request, retrying it when that is safe, and check the answer.
 
@@ -321,6 +325,8 @@ class HubSession:
             stream: do not read the body eagerly.
             raise_for_status: raise the Hub exception for answers >= 400.
             endpoint_name: quoted in bad-request messages.
+            allow_redirects: follow redirects (``False`` returns the 3xx answer, e.g.
+                to read a download's metadata before it redirects to storage).
 
         Returns:
             The ``requests.Response``.
@@ -343,6 +349,7 @@ class HubSession:
             timeout=self.timeout if isinstance(timeout, UseClientDefault) else timeout,
             stream=stream,
             rewind_to=_tell(data),
+            allow_redirects=allow_redirects,
         )
         retryable = is_retryable_method(call.method, retry)
         attempt = 0
@@ -388,6 +395,7 @@ class HubSession:
                 json=call.json,
                 timeout=call.timeout,
                 stream=call.stream,
+                allow_redirects=call.allow_redirects,
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
             failure = getattr(body, "failure", None)

@@ -44,6 +44,8 @@ _default_home = os.path.join(
 )
 HF_HOME: str = os.path.expanduser(os.environ.get("HF_HOME", _default_home))
 HUGGINGFACE_HUB_CACHE: str = os.environ.get("HUGGINGFACE_HUB_CACHE", os.path.join(HF_HOME, "hub"))
+#: The download cache; ``HF_HUB_CACHE`` (the newer name) wins over ``HUGGINGFACE_HUB_CACHE``.
+HF_HUB_CACHE: str = os.environ.get("HF_HUB_CACHE") or HUGGINGFACE_HUB_CACHE
 HUGGINGFACE_ASSETS_CACHE: str = os.environ.get(
     "HUGGINGFACE_ASSETS_CACHE", os.path.join(HF_HOME, "assets")
 )
@@ -62,6 +64,16 @@ HF_HUB_DISABLE_PROGRESS_BARS: Optional[bool] = (
     else None
 )
 HF_HUB_DISABLE_EXPERIMENTAL_WARNING: bool = _env_flag("HF_HUB_DISABLE_EXPERIMENTAL_WARNING")
+#: ``local_dir_use_symlinks="auto"`` links files larger than this (bytes), copies the others.
+HF_HUB_LOCAL_DIR_AUTO_SYMLINK_THRESHOLD: int = int(
+    os.environ.get("HF_HUB_LOCAL_DIR_AUTO_SYMLINK_THRESHOLD") or 5 * 1024 * 1024
+)
+#: Seconds ``hf_hub_download`` waits for a file's metadata (the ``etag_timeout`` default).
+DEFAULT_ETAG_TIMEOUT = 10
+#: Response headers describing a file to download.
+HEADER_X_REPO_COMMIT = "X-Repo-Commit"
+HEADER_X_LINKED_ETAG = "X-Linked-Etag"
+HEADER_X_LINKED_SIZE = "X-Linked-Size"
 
 REPO_TYPE_MODEL = "model"
 REPO_TYPE_DATASET = "dataset"

@@ -23,6 +23,7 @@ from .commit import (
     CommitOperationDelete,
 )
 from .commit.multi_commits import plan_multi_commits
+from .download._mixin import DownloadsMixin
 from .errors import (
     BadRequestError,
     EntryNotFoundError,
@@ -108,6 +109,7 @@ __all__ = [
 
 class HfApi(
     ReposMixin,
+    DownloadsMixin,
     FilesMixin,
     RefsMixin,
     CommitsMixin,
