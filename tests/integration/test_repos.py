@@ -133,8 +133,7 @@ def test_move_repo(hf_api: HfApi, local_hub: LocalHub, hub_user: HubUser) -> Non
     hf_api.move_repo(f"{name}/before", f"{name}/after")
     assert hf_api.model_info(f"{name}/after").id == f"{name}/after"
     assert content(local_hub, f"{name}/after", "m.txt") == b"moved"
-    with pytest.raises(RepositoryNotFoundError):
-        hf_api.model_info(f"{name}/before")
+    assert hf_api.model_info(f"{name}/before").id == f"{name}/after"  # redirected
     hf_api.create_repo("third")
     with pytest.raises(HfHubHTTPError, match="already exists") as conflict:
         hf_api.move_repo(f"{name}/third", f"{name}/after")

@@ -127,6 +127,16 @@ def _schema_v6(db: sqlite3.Connection) -> None:
     migrate_spaces(db)
 
 
+def _schema_v7(db: sqlite3.Connection) -> None:
+    """Version 7: old ids of moved repos, which redirect to the repo's current id.
+
+    The table belongs to the repos backend (imported here for the same reason as in v4).
+    """
+    from .backend.repos import migrate_repo_redirects
+
+    migrate_repo_redirects(db)
+
+
 #: One step: SQL statements, or a function of the connection for a step that must decide.
 Migration = Union[Tuple[str, ...], Callable[[sqlite3.Connection], None]]
 
@@ -140,6 +150,7 @@ MIGRATIONS: Tuple[Migration, ...] = (
     _schema_v4,
     _schema_v5,
     _schema_v6,
+    _schema_v7,
 )
 
 #: The schema version this code writes and understands.
@@ -170,6 +181,7 @@ STATE_TABLES = (
     "repo_access",
     "space_runtimes",
     "space_secrets",
+    "repo_redirects",
 )
 
 logger = logging.getLogger("hfapi.hub")
