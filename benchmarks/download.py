@@ -94,13 +94,17 @@ def raw_download(args: argparse.Namespace, cache: str) -> str:
         target = os.path.join(cache, BIG_NAME)
         raw_get(session, f"{base}/{BIG_NAME}", target)
         return target
-    tree = session.get(f"{args.endpoint}/api/models/{args.repo}/tree/main?recursive=True")
-    tree.raise_for_status()
-    for entry in tree.json():
-        if entry["type"] == "file":
-            target = os.path.join(cache, entry["path"])
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            raw_get(session, f"{base}/{quote(entry['path'])}", target)
+    paths: List[str] = []
+    page: Any = f"{args.endpoint}/api/models/{args.repo}/tree/main?recursive=True"
+    while page:  # the listing comes in pages (Link: next)
+        tree = session.get(page)
+        tree.raise_for_status()
+        paths += [entry["path"] for entry in tree.json() if entry["type"] == "file"]
+        page = tree.links.get("next", {}).get("url")
+    for path in paths:
+        target = os.path.join(cache, path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        raw_get(session, f"{base}/{quote(path)}", target)
     return cache
 
 
