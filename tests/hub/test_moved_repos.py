@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
+import requests
+
+from hfapi.hub import LocalHub
 from hfapi.hub.pytest_plugin import HubUser
 
-from ._helpers import Http, add_file
+from ._helpers import Http, add_file, add_lfs
 
 
 def _move(http: Http, token: str, source: str, target: str, kind: str = "model") -> None:
@@ -96,3 +100,25 @@ def test_a_change_of_case_leaves_no_redirect(http: Http, user: HubUser, repo: st
     _move(http, user.token, repo, f"{user.name}/REPO")
     same = http("GET", f"/api/models/{repo}", allow_redirects=False)
     assert (same.status_code, same.json()["id"]) == (200, f"{user.name}/REPO")
+
+
+def test_old_ids_and_download_urls_survive_a_restart_not_a_reset(tmp_path: Path) -> None:
+    data = b"\x00lfs bytes" * 50
+    with LocalHub(data_dir=tmp_path) as first:
+        http = Http(first)
+        assert http.create_repo(first.token, "before").ok
+        repo = "hub-user/before"
+        http.upload_lfs(first.token, repo, data)
+        assert http.commit(first.token, repo, [add_lfs("w.bin", data)]).ok
+        _move(http, first.token, repo, "hub-user/after")
+        redirect = http("GET", "/hub-user/after/resolve/main/w.bin", allow_redirects=False)
+        download_url = redirect.headers["Location"]
+    with LocalHub(data_dir=tmp_path) as second:
+        http = Http(second)
+        assert _location(http, f"/api/models/{repo}") == "/api/models/hub-user/after"
+        assert requests.get(download_url.replace(first.url, second.url)).content == data
+        second.reset()
+        gone = http("GET", f"/api/models/{repo}", second.token, allow_redirects=False)
+        assert (gone.status_code, gone.headers["X-Error-Code"]) == (404, "RepoNotFound")
+        with second.backend.storage.transaction() as db:
+            assert db.execute("SELECT COUNT(*) FROM repo_redirects").fetchone() == (0,)
