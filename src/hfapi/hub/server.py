@@ -221,7 +221,8 @@ class _Handler(BaseHTTPRequestHandler):
 #: One line per request at INFO: method, path (no query), status, bytes, ms, request id.
 access_logger = logging.getLogger("hfapi.hub.access")
 
-# LFS upload and download tickets are credentials carried in the path; tokens may be anywhere in a raw line.
+# LFS upload and download tickets are credentials carried in the path; tokens may be
+# anywhere in a raw line.
 _TICKET = re.compile(r"(/_hub/lfs/(?:upload|download)/)[^/\s?]+")
 _SECRET = re.compile(r"\b(hf_|api_org_)\w+")
 
