@@ -52,7 +52,7 @@ def test_seed_state_config_and_reset(tmp_path: Path) -> None:
         assert http("GET", "/datasets/acme/data/resolve/main/w.bin").status_code == 401
         download = http("GET", "/datasets/acme/data/resolve/main/w.bin", "hf_alice_fixed")
         assert download.content == b"\x00\x01\x02"
-        assert "X-Linked-Etag" in download.headers  # *.bin went to LFS
+        assert "X-Linked-Etag" in download.history[0].headers  # *.bin went to LFS
         state = http("GET", "/_hub/state", "hf_alice_fixed")
         assert state.status_code == 403
         dump = http("GET", "/_hub/state", hub.admin_token).json()

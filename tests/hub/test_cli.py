@@ -196,6 +196,8 @@ def test_access_log_has_one_line_per_request_and_no_token(run_hub: Any) -> None:
     assert head.ok
     ticket = requests.put(f"{url}/_hub/lfs/upload/secretticketvalue", data=b"x")
     assert ticket.status_code >= 400
+    download = requests.get(f"{url}/_hub/lfs/download/secretdownloadticket")
+    assert download.status_code == 403
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=STARTUP_DEADLINE)
     assert process.returncode == 0
@@ -208,10 +210,11 @@ def test_access_log_has_one_line_per_request_and_no_token(run_hub: Any) -> None:
         ("GET", "/api/models/nobody/none", "404"),
         ("HEAD", "/_hub/state", "200"),
         ("PUT", "/_hub/lfs/upload/<ticket>", summary[3][2]),
+        ("GET", "/_hub/lfs/download/<ticket>", "403"),
     ]
     assert found[0] is not None and found[0][5] == "rid-1"
     assert int(found[0][4]) > 0 and found[2] is not None and found[2][4] == "0"
-    for secret in (token, "hf_admin_secret_cli", "secretticketvalue"):
+    for secret in (token, "hf_admin_secret_cli", "secretticketvalue", "secretdownloadticket"):
         assert secret not in stderr
 
 

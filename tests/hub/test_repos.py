@@ -73,7 +73,8 @@ def test_delete_move_and_visibility(http: Http, user: HubUser, other: HubUser) -
     assert http.create_repo(user.token, "a").ok
     body = {"fromRepo": f"{user.name}/a", "toRepo": f"{user.name}/b", "type": "model"}
     assert http("POST", "/api/repos/move", user.token, json=body).ok
-    assert http("GET", f"/api/models/{user.name}/a").status_code == 401
+    old = http("GET", f"/api/models/{user.name}/a", allow_redirects=False)
+    assert (old.status_code, old.headers["Location"]) == (307, f"/api/models/{user.name}/b")
     assert http("GET", f"/api/models/{user.name}/b").ok
     assert http.create_repo(user.token, "c").ok
     clash = {"fromRepo": f"{user.name}/c", "toRepo": f"{user.name}/b", "type": "model"}

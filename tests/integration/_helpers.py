@@ -50,11 +50,20 @@ def download(
     repo_type: Optional[str] = None,
     token: Optional[str] = None,
 ) -> requests.Response:
-    """``GET {hub}/{prefix}{repo}/resolve/{rev}/{path}`` with plain ``requests``."""
+    """``GET {hub}/{prefix}{repo}/resolve/{rev}/{path}`` with plain ``requests``.
+
+    An LFS file is a redirect to its download URL; the file's headers (``X-Repo-Commit``,
+    ``X-Linked-*``) came with that redirect, and are copied onto the final response.
+    """
     where = f"{quote(revision, safe='')}/{quote(path)}"
     url = f"{hub.url}/{PREFIXES[repo_type]}{repo_id}/resolve/{where}"
     headers = {"authorization": f"Bearer {token}"} if token else {}
-    return requests.get(url, headers=headers, timeout=30)
+    response = requests.get(url, headers=headers, timeout=30)
+    for earlier in response.history:
+        for name in ("X-Repo-Commit", "X-Linked-Etag", "X-Linked-Size"):
+            if name in earlier.headers:
+                response.headers.setdefault(name, earlier.headers[name])
+    return response
 
 
 def content(hub: LocalHub, repo_id: str, path: str, revision: str = "main", **kwargs: Any) -> bytes:

@@ -520,3 +520,17 @@ def test_snapshot_one_bar_for_the_files(
     assert bars[0].kwargs == {"total": 4, "desc": "Fetching 4 files"}
     assert bars[0].count == 4
     assert bars[0].closed
+
+
+def test_storage_redirect_is_followed_without_the_token(
+    hf_api: HfApi, repo_id: str, files: dict, cache: str, request_log: RequestLog
+) -> None:
+    # The local Hub's storage shares its host: the token must still stay off the
+    # pre-signed URL, as it would on a separate storage host.
+    path = hf_api.hf_hub_download(repo_id, "weights.bin", cache_dir=cache)
+    assert Path(path).read_bytes() == files["weights.bin"]
+    heads = request_log.matching("HEAD", lambda s: "/resolve/" in s.path)
+    storage = request_log.matching("GET", lambda s: s.path.startswith("/_hub/lfs/download/"))
+    assert len(heads) == 1 and "authorization" in heads[0].headers
+    assert len(storage) == 1
+    assert "authorization" not in storage[0].headers

@@ -133,8 +133,12 @@ def test_move_repo(hf_api: HfApi, local_hub: LocalHub, hub_user: HubUser) -> Non
     hf_api.move_repo(f"{name}/before", f"{name}/after")
     assert hf_api.model_info(f"{name}/after").id == f"{name}/after"
     assert content(local_hub, f"{name}/after", "m.txt") == b"moved"
-    with pytest.raises(RepositoryNotFoundError):
-        hf_api.model_info(f"{name}/before")
+    # The old id redirects reads to the new one (307), which the client follows.
+    assert hf_api.model_info(f"{name}/before").id == f"{name}/after"
+    assert hf_api.list_repo_files(f"{name}/before") == [".gitattributes", "m.txt"]
+    assert [b.name for b in hf_api.list_repo_refs(f"{name}/before").branches] == ["main"]
+    assert len(hf_api.list_repo_commits(f"{name}/before")) == 2
+    assert content(local_hub, f"{name}/before", "m.txt") == b"moved"
     hf_api.create_repo("third")
     with pytest.raises(HfHubHTTPError, match="already exists") as conflict:
         hf_api.move_repo(f"{name}/third", f"{name}/after")

@@ -7,6 +7,7 @@ surfaces while iterating over it, after the session has returned.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -66,12 +67,15 @@ class FileMetadata:
         etag: the blob id, or the sha256 of an LFS file, without quotes.
         location: where to download the bytes (storage, for an LFS file).
         size: size in bytes, when announced.
+        presigned: ``location`` came from a redirect to storage: it is fetched without
+            the token, even when storage shares the Hub's host.
     """
 
     commit_hash: Optional[str]
     etag: Optional[str]
     location: str
     size: Optional[int]
+    presigned: bool = False
 
     @property
     def sha256(self) -> Optional[str]:
@@ -104,8 +108,9 @@ def _int_or_none(value: Optional[str]) -> Optional[int]:
 def fetch_metadata(remote: Remote, url: str, timeout: TimeoutArg) -> FileMetadata:
     """``HEAD`` the resolve URL without following a redirect to storage.
 
-    Redirects on the Hub's own host (a renamed or moved repo) are followed; a redirect
-    elsewhere is the LFS storage URL, recorded as :attr:`FileMetadata.location`.
+    Relative redirects (the Hub's own, for a renamed or moved repo) are followed, as the
+    reference does; an absolute one is the LFS storage URL, recorded as
+    :attr:`FileMetadata.location`.
 
     Raises:
         HfHubHTTPError: (a subclass) for an error answer.
@@ -117,17 +122,17 @@ def fetch_metadata(remote: Remote, url: str, timeout: TimeoutArg) -> FileMetadat
         response = remote.send("HEAD", current, headers, timeout=timeout, allow_redirects=False)
         location = response.headers.get("Location")
         if 300 <= response.status_code < 400 and location:
-            target = urljoin(current, location)
-            if _origin(target) == _origin(current):
-                current = target
+            if not urlsplit(location).netloc:
+                # A relative redirect is the Hub's own (a moved repo): follow it. An
+                # absolute one is storage, even on the Hub's host: fetch the bytes there.
+                current = urljoin(current, location)
                 continue
-        else:
-            location = None
-        return _metadata(response.headers, location or current)
+            return _metadata(response.headers, location, presigned=True)
+        return _metadata(response.headers, current)
     raise OSError(f"Too many redirects while resolving {redact_url(url)}.")
 
 
-def _metadata(headers: Any, location: str) -> FileMetadata:
+def _metadata(headers: Any, location: str, presigned: bool = False) -> FileMetadata:
     etag = headers.get(constants.HEADER_X_LINKED_ETAG) or headers.get("ETag")
     size = headers.get(constants.HEADER_X_LINKED_SIZE) or headers.get("Content-Length")
     return FileMetadata(
@@ -135,6 +140,7 @@ def _metadata(headers: Any, location: str) -> FileMetadata:
         etag=_normalize_etag(etag),
         location=location,
         size=_int_or_none(size),
+        presigned=presigned,
     )
 
 
@@ -191,6 +197,8 @@ def stream_to_file(
         OSError: the content does not match its size or hash.
         HfHubHTTPError, requests.ConnectionError: the transfer failed for good.
     """
+    if metadata.presigned:
+        remote = dataclasses.replace(remote, token=None)
     partial = _Partial(path, metadata.sha256)
     bar = tqdm(
         desc=desc,

@@ -13,6 +13,7 @@ import binascii
 import logging
 import uuid
 from typing import IO, Callable, Iterable, List, Optional, Tuple
+from urllib.parse import quote, urlencode
 
 from . import router
 from .backend import Backend, Caller
@@ -152,7 +153,8 @@ class HubApp:
         if fault is not None and fault != "reset-after":
             return self._fault_response(fault)
         refusal = None if route.anonymous else self._authenticate(request, route, identify())
-        response = self._run(route, request, refusal)
+        moved = self._moved_repo_redirect(route, request)
+        response = moved if moved is not None else self._run(route, request, refusal)
         if fault == "reset-after":
             response.headers.append((RESET_HEADER, "after"))
         return response
@@ -209,6 +211,32 @@ class HubApp:
                 raise refusal or HubError(401, "The admin token is required")
             raise forbidden("The admin token is required")
         return refusal
+
+    def _moved_repo_redirect(self, route: router.Route, request: Request) -> Optional[Response]:
+        """A 307 to the same path under a moved repo's new id, for a read of its old id.
+
+        The Hub keeps a moved repo's old URLs working this way; the ``Location`` is
+        relative, as clients that follow only same-site redirects expect. Only reads
+        (``GET``/``HEAD``) are redirected, and only while no repo the caller may see
+        holds the old id.
+        """
+        repo_id = request.params.get("repo")
+        if route.method != "GET" or route.admin or route.anonymous or repo_id is None:
+            return None
+        repos, caller, repo_type = self.backend.repos, request.caller, request.params["type"]
+        if repos.find_visible(caller, repo_type, repo_id) is not None:
+            return None
+        target = repos.moved_to(caller, repo_type, repo_id)
+        span = None if target is None else router.repo_span(route, request.raw_path, repo_id)
+        if target is None or span is None:
+            return None
+        path = request.raw_path
+        location = path[: span[0]] + quote(target.repo_id, safe="/") + path[span[1] :]
+        if request.query:
+            location += "?" + urlencode(request.query, doseq=True)
+        body = f"Temporary Redirect. Redirecting to {location}".encode()
+        headers = [("Location", location), ("Content-Type", "text/plain; charset=utf-8")]
+        return Response(307, headers, body)
 
     def _run(self, route: router.Route, request: Request, refusal: Optional[HubError]) -> Response:
         if refusal is None:

@@ -235,6 +235,13 @@ ROUTES: List[Route] = [
     Route("POST", "/_hub/lfs/upload/{ticket}", lfs.complete, _LFS, anonymous=True),
     Route(
         "GET",
+        "/_hub/lfs/download/{ticket}",
+        lfs.download,
+        ("hf_hub_download (LFS)",),
+        anonymous=True,
+    ),
+    Route(
+        "GET",
         "/{prefix}{repo}/resolve/{rev}/{path}",
         files.resolve,
         ("hf_hub_download", "hf_hub_url"),
@@ -316,3 +323,17 @@ def match(
             if "repo" in params and repo_visible(params["type"], params["repo"]):
                 return (route, params), path_known
     return (candidates[0] if candidates else None), path_known
+
+
+def repo_span(route: Route, raw_path: str, repo_id: str) -> Optional[Tuple[int, int]]:
+    """Where the repo id ``repo_id`` (decoded, as in the route's parameters) sits in a path.
+
+    Returns:
+        ``(start, end)`` of the undecoded repo segment(s), or ``None`` when the route does
+        not read ``raw_path`` with that repo id.
+    """
+    for segments in (2, 1):
+        found = route.regex(segments).match(raw_path)
+        if found is not None and _decode(found["repo"]) == repo_id:
+            return found.span("repo")
+    return None

@@ -221,13 +221,14 @@ class _Handler(BaseHTTPRequestHandler):
 #: One line per request at INFO: method, path (no query), status, bytes, ms, request id.
 access_logger = logging.getLogger("hfapi.hub.access")
 
-# Upload tickets are credentials carried in the path; tokens may be anywhere in a raw line.
-_TICKET = re.compile(r"(/_hub/lfs/upload/)[^/\s?]+")
+# LFS upload and download tickets are credentials carried in the path; tokens may be
+# anywhere in a raw line.
+_TICKET = re.compile(r"(/_hub/lfs/(?:upload|download)/)[^/\s?]+")
 _SECRET = re.compile(r"\b(hf_|api_org_)\w+")
 
 
 def _loggable_path(raw: str) -> str:
-    """The request path without its query string and without upload tickets."""
+    """The request path without its query string and without LFS tickets."""
     return _TICKET.sub(r"\1<ticket>", raw.partition("?")[0])
 
 

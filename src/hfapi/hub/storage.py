@@ -139,6 +139,16 @@ def _schema_v7(db: sqlite3.Connection) -> None:
     migrate_search(db)
 
 
+def _schema_v8(db: sqlite3.Connection) -> None:
+    """Version 8: old ids of moved repos, which redirect to the repo's current id.
+
+    The table belongs to the repos backend (imported here for the same reason as in v4).
+    """
+    from .backend.repos import migrate_repo_redirects
+
+    migrate_repo_redirects(db)
+
+
 #: One step: SQL statements, or a function of the connection for a step that must decide.
 Migration = Union[Tuple[str, ...], Callable[[sqlite3.Connection], None]]
 
@@ -153,6 +163,7 @@ MIGRATIONS: Tuple[Migration, ...] = (
     _schema_v5,
     _schema_v6,
     _schema_v7,
+    _schema_v8,
 )
 
 #: The schema version this code writes and understands.
@@ -186,6 +197,7 @@ STATE_TABLES = (
     "repo_cards",
     "repo_tags",
     "repo_stats",
+    "repo_redirects",
 )
 
 logger = logging.getLogger("hfapi.hub")

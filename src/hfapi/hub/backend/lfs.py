@@ -22,6 +22,11 @@ objects and its answer may hold :data:`MAX_BATCH_PARTS` part URLs, and a multipa
 upload never has more than :data:`MAX_PARTS` parts (the part size grows instead).
 Temp files and multipart uploads left idle for ``lfs_stale_upload_age`` seconds are
 swept at start-up and, at most every :data:`SWEEP_INTERVAL` seconds, on batch requests.
+
+Downloads work the other way round: ``resolve`` of an LFS file redirects to a
+pre-signed *download URL* (as the Hub redirects to its storage), whose ticket
+``<oid>.<size>.<expiry>.<nonce>`` is signed under the same secret but in another
+domain, so that upload and download tickets can never stand for each other.
 """
 
 from __future__ import annotations
@@ -58,6 +63,8 @@ MAX_BATCH_OBJECTS = 1000
 MAX_BATCH_PARTS = 100_000
 #: Seconds between two sweeps of stale temp files triggered by batch requests.
 SWEEP_INTERVAL = 600
+#: Seconds a download URL stays valid (the Hub's storage URLs last about as long).
+DOWNLOAD_URL_TTL = 3600
 
 
 def migrate_lfs_pending(db: sqlite3.Connection) -> None:
@@ -105,6 +112,14 @@ class Ticket:
     def part_length(self, number: int) -> int:
         """Expected length of part ``number`` (1-based)."""
         return min(self.chunk_size, self.size - (number - 1) * self.chunk_size)
+
+
+@dataclasses.dataclass(frozen=True)
+class DownloadTicket:
+    """The signed facts of a download URL: which object, and how big it is."""
+
+    oid: str
+    size: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -284,6 +299,34 @@ class Lfs:
         if int(expiry) < self.clock():
             raise forbidden("This upload URL has expired; ask the batch endpoint for a new one")
         return Ticket(int(pk), oid, int(size), int(chunk), bytes.fromhex(who).decode(), token)
+
+    # -- download URLs ----------------------------------------------------------------------
+
+    def download_ticket(self, oid: str, size: int) -> str:
+        """Sign a download URL ticket for a stored object, valid :data:`DOWNLOAD_URL_TTL` s."""
+        expiry = int(self.clock()) + DOWNLOAD_URL_TTL
+        payload = f"{oid}.{size}.{expiry}.{secrets.token_hex(8)}"
+        return f"{payload}.{self._sign('download:' + payload)}"
+
+    def check_download(self, token: str) -> DownloadTicket:
+        """Validate a download ticket.
+
+        Raises:
+            HubError: 403 when forged, altered or expired (as a storage service answers).
+        """
+        payload, _, signature = token.rpartition(".")
+        fields = payload.split(".")
+        expected = self._sign("download:" + payload).encode()
+        if len(fields) != 4 or not hmac.compare_digest(expected, signature.encode()):
+            raise forbidden("Invalid download URL signature")
+        oid, size, expiry, _nonce = fields
+        if int(expiry) < self.clock():
+            raise forbidden("This download URL has expired; resolve the file again")
+        return DownloadTicket(oid, int(size))
+
+    def read_object(self, oid: str, start: int, length: int) -> Iterator[bytes]:
+        """Bytes ``[start, start + length)`` of a stored object, read lazily in blocks."""
+        return self.storage.read_range("lfs", oid, start, length)
 
     # -- transfers --------------------------------------------------------------------------
 

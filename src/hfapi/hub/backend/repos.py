@@ -8,6 +8,10 @@ Repo ids are case-insensitive, as on the Hub: ``alice/Model`` and ``ALICE/model`
 the same repo, only one of them can exist, and answers use the casing the repo was
 created with. ASCII letters only fold (SQLite's ``NOCASE``), which covers every name
 the Hub accepts.
+
+A moved repo leaves its old id behind as a redirect (table ``repo_redirects``, pointing
+at the repo's internal id, so that a chain of moves lands on the current id). The
+redirect lasts until a repo takes that id again, or the repo is deleted.
 """
 
 from __future__ import annotations
@@ -137,6 +141,28 @@ def commit_author(caller: Optional[Caller]) -> Tuple[str, str]:
     return caller.name, f"{caller.name}@users.noreply.huggingface.co"
 
 
+def migrate_repo_redirects(db: Any) -> None:
+    """Create the table of old ids of moved repos (schema version 7).
+
+    A row says that ``type``/``namespace``/``name`` (compared regardless of case, as
+    repo ids are) was an id of repo ``repo`` before it moved.
+    """
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS repo_redirects ("
+        " type TEXT NOT NULL, namespace TEXT NOT NULL COLLATE NOCASE,"
+        " name TEXT NOT NULL COLLATE NOCASE, repo INTEGER NOT NULL,"
+        " PRIMARY KEY (type, namespace, name))"
+    )
+
+
+def _forget_redirect(db: Any, repo_type: str, namespace: str, name: str) -> None:
+    # The id names a repo again: it no longer leads to the one that left it.
+    db.execute(
+        "DELETE FROM repo_redirects WHERE type = ? AND namespace = ? AND name = ?",
+        (repo_type, namespace, name),
+    )
+
+
 def _repo_from_row(row: Any) -> Repo:
     pk, kind, namespace, name, private, created, sdk, hardware, threshold, gated = row
     return Repo(
@@ -187,6 +213,24 @@ class Repos:
     ) -> Optional[Repo]:
         """Return the repo if it exists and ``caller`` may see it, else ``None``."""
         repo = self.find(repo_type, repo_id)
+        if repo is None or not self.identity.can_read(caller, repo.namespace, repo.private):
+            return None
+        return repo
+
+    def moved_to(self, caller: Optional[Caller], repo_type: str, repo_id: str) -> Optional[Repo]:
+        """Where a moved repo's old id leads, if ``caller`` may see the repo there.
+
+        Returns:
+            The repo now known under another id, or ``None`` (no such old id, or a repo
+            the caller may not see: a redirect would reveal it).
+        """
+        namespace, name = split_repo_id(repo_id)
+        with self.storage.transaction() as db:
+            row = db.execute(
+                "SELECT repo FROM repo_redirects WHERE type = ? AND namespace = ? AND name = ?",
+                (repo_type, namespace, name),
+            ).fetchone()
+        repo = None if row is None else self.by_pk(int(row[0]))
         if repo is None or not self.identity.can_read(caller, repo.namespace, repo.private):
             return None
         return repo
@@ -272,6 +316,7 @@ class Repos:
         with self.storage.transaction() as db:
             if self.find(repo_type, f"{namespace}/{name}" if namespace else name):
                 raise conflict(f"You already created this {repo_type} repo")
+            _forget_redirect(db, repo_type, namespace, name)
             pk = self._insert(db, row, extra, blob, commit_author(caller))
         repo = self.by_pk(pk)
         assert repo is not None
@@ -310,7 +355,14 @@ class Repos:
         """
         repo = self.writable(caller, repo_type, repo_id)
         with self.storage.transaction() as db:
-            for table in ("refs", "repo_commits", "repo_lfs", "likes", "repo_access"):
+            for table in (
+                "refs",
+                "repo_commits",
+                "repo_lfs",
+                "likes",
+                "repo_access",
+                "repo_redirects",
+            ):
                 db.execute(f"DELETE FROM {table} WHERE repo = ?", (repo.pk,))
             for hook in self.delete_hooks:
                 hook(db, repo.pk)
@@ -322,7 +374,8 @@ class Repos:
         Order of checks: the source (exists and visible, then writable), then the target
         (``namespace/name`` form, rights in its namespace, name rules), then whether
         another repo already has the target id in any case (a change of case only is a
-        rename of the same repo).
+        rename of the same repo). The old id then redirects to the new one, unless only
+        its case changed (ids are looked up regardless of case anyway).
 
         Raises:
             HubError: 400 (bad type or target), 401/404, 403, 409 (target exists).
@@ -342,6 +395,13 @@ class Repos:
             db.execute(
                 "UPDATE repos SET namespace = ?, name = ? WHERE id = ?", (namespace, name, repo.pk)
             )
+            _forget_redirect(db, repo_type, namespace, name)
+            if existing is None:
+                db.execute(
+                    "INSERT OR REPLACE INTO repo_redirects (type, namespace, name, repo)"
+                    " VALUES (?, ?, ?, ?)",
+                    (repo_type, repo.namespace, repo.name, repo.pk),
+                )
         moved = self.by_pk(repo.pk)
         assert moved is not None
         return moved

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from typing import Any, List, Optional, Tuple
+from typing import Any, Callable, Iterator, List, Optional, Tuple
 from urllib.parse import parse_qs
 
 from ..backend import Backend
@@ -124,12 +124,47 @@ def _byte_range(header: Optional[str], size: int) -> Optional[Tuple[int, int]]:
     return start, end
 
 
-def resolve(hub: Backend, req: Request) -> Response:
-    """``GET``/``HEAD /{prefix}{repo}/resolve/{rev}/{path}``: the file's exact bytes.
+def ranged_response(
+    req: Request,
+    size: int,
+    headers: List[Tuple[str, str]],
+    read: Callable[[int, int], Iterator[bytes]],
+) -> Response:
+    """The whole content (200), or the one range the ``Range`` header asks for (206).
 
-    Headers: ``ETag`` (git blob id, or ``"<sha256>"`` for LFS files), ``X-Repo-Commit``,
-    ``X-Linked-Etag``/``X-Linked-Size`` for LFS files, ``Accept-Ranges``; a single
-    ``Range`` is honoured with 206.
+    Args:
+        size: the content's length.
+        headers: headers to send besides ``Accept-Ranges``, ``Content-Range`` and
+            ``Content-Length``.
+        read: ``read(start, length)`` yields those bytes of the content.
+
+    Raises:
+        HubError: 416 for a range starting past the end.
+    """
+    headers = [*headers, ("Accept-Ranges", "bytes")]
+    wanted = _byte_range(req.headers.get("range"), size)
+    status, start, length = 200, 0, size
+    if wanted is not None:
+        status, start, length = 206, wanted[0], wanted[1] - wanted[0] + 1
+        headers.append(("Content-Range", f"bytes {wanted[0]}-{wanted[1]}/{size}"))
+    headers.append(("Content-Length", str(length)))
+    return Response(status, headers, read(start, length))
+
+
+def _from_the_start(req: Request) -> bool:
+    # As the Hub counts: a download is a GET of the file's start (resumed ranges are not).
+    wanted = (req.headers.get("range") or "").replace(" ", "").lower()
+    return not wanted or wanted.startswith("bytes=0-")
+
+
+def resolve(hub: Backend, req: Request) -> Response:
+    """``GET``/``HEAD /{prefix}{repo}/resolve/{rev}/{path}``: the file, as the Hub serves it.
+
+    A regular file is answered here: ``ETag`` is its git blob id, and a single
+    ``Range`` is honoured with 206. An LFS file is a 302 to a pre-signed download URL
+    (see :func:`hfapi.hub.routes.lfs.download`), carrying what clients read from the
+    redirect itself: ``ETag`` and ``X-Linked-Etag`` (the quoted sha256) and
+    ``X-Linked-Size``. Both carry ``X-Repo-Commit``.
     """
     repo = visible_repo(hub, req)
     _check_gate(hub, req, repo)
@@ -139,22 +174,26 @@ def resolve(hub: Backend, req: Request) -> Response:
     if oid is None:
         raise entry_not_found(f"Entry {path!r} not found at this revision")
     info = hub.git.blob_infos([oid])[oid]
-    headers = [("X-Repo-Commit", commit), ("Accept-Ranges", "bytes")]
-    etag = oid if info.lfs_oid is None else info.lfs_oid
-    if info.lfs_oid is not None:
-        headers += [("X-Linked-Etag", f'"{etag}"'), ("X-Linked-Size", str(info.size))]
     size = hub.file_size(info)
-    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    headers += [("ETag", f'"{etag}"'), ("Content-Type", content_type)]
-    wanted = _byte_range(req.headers.get("range"), size)
-    status, start, length = 200, 0, size
-    if wanted is not None:
-        status, start, length = 206, wanted[0], wanted[1] - wanted[0] + 1
-        headers.append(("Content-Range", f"bytes {wanted[0]}-{wanted[1]}/{size}"))
-    headers.append(("Content-Length", str(length)))
-    if req.method == "GET" and start == 0 and counts_as_download(repo.type, path):
+    if req.method == "GET" and counts_as_download(repo.type, path) and _from_the_start(req):
         hub.search.count_download(repo)
-    return Response(status, headers, hub.read_file(info, start, length))
+    headers = [("X-Repo-Commit", commit)]
+    if info.lfs_oid is not None:
+        etag = f'"{info.lfs_oid}"'
+        ticket = hub.lfs.download_ticket(info.lfs_oid, size)
+        headers += [
+            ("ETag", etag),
+            ("X-Linked-Etag", etag),
+            ("X-Linked-Size", str(size)),
+            ("Location", req.url(f"/_hub/lfs/download/{ticket}")),
+            ("Content-Length", "0"),
+        ]
+        return Response(302, headers)
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    headers += [("ETag", f'"{oid}"'), ("Content-Type", content_type)]
+    return ranged_response(
+        req, size, headers, lambda start, length: hub.read_file(info, start, length)
+    )
 
 
 def _check_gate(hub: Backend, req: Request, repo: Repo) -> None:

@@ -1,4 +1,4 @@
-"""The LFS batch API, the pre-signed upload URLs and verify."""
+"""The LFS batch API, the pre-signed upload and download URLs, and verify."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from ..backend import Backend
 from ..backend.lfs import MAX_PARTS, BatchItem
 from ..limits import parse_int
 from ..wire import Request, Response, json_response
+from .files import ranged_response
 
 LFS_JSON = "application/vnd.git-lfs+json"
 
@@ -74,3 +75,19 @@ def verify(hub: Backend, req: Request) -> Response:
     assert req.caller is not None  # batch_repo refuses anonymous callers
     hub.lfs.verify(req.caller, repo, req.json())
     return json_response({}, content_type=LFS_JSON)
+
+
+def download(hub: Backend, req: Request) -> Response:
+    """``GET`` on a download URL (where ``resolve`` redirects LFS files; no ``Authorization``).
+
+    Answers the object's bytes, or the one range asked for (206; 416 past the end), with
+    ``ETag`` = the quoted sha256; 403 once expired.
+    """
+    ticket = hub.lfs.check_download(req.params["ticket"])
+    headers = [("ETag", f'"{ticket.oid}"'), ("Content-Type", "application/octet-stream")]
+    return ranged_response(
+        req,
+        ticket.size,
+        headers,
+        lambda start, length: hub.lfs.read_object(ticket.oid, start, length),
+    )
