@@ -3,15 +3,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DOCS_STAMP := $(VENV)/.docs-installed
 PY_DIRS := src tests examples $(wildcard benchmarks)
 
-.PHONY: install test lint format check demo hub bench coverage-doc clean
+.PHONY: install test lint format check demo hub bench coverage-doc docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+$(DOCS_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	touch $(DOCS_STAMP)
 
 install: $(STAMP)
 
@@ -41,5 +46,9 @@ bench: $(STAMP)
 coverage-doc: $(STAMP)
 	$(BIN)/python -m hfapi.hub.coverage > docs/local-hub-coverage.md
 
+# The site (guide + API reference from the docstrings) into site/; any warning fails it.
+docs: $(DOCS_STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info
+	rm -rf $(VENV) build dist site src/*.egg-info

@@ -91,7 +91,8 @@ class DownloadsMixin(FilesMixin):
                 cache (``True``), copy (``"auto"`` for files up to 5 MB), or keep the
                 file only there, not in the cache (``False``).
             force_download (`bool`): download again even if cached.
-            force_filename, legacy_cache_layout: the old layout; not supported.
+            force_filename (`str`, *optional*): the old layout; not supported.
+            legacy_cache_layout (`bool`): the old layout; not supported.
             proxies (`dict`, *optional*): not supported per call (environment proxies apply).
             etag_timeout (`float`): seconds to wait for the file's metadata.
             resume_download (`bool`): accepted; an interrupted transfer always resumes.
@@ -102,8 +103,9 @@ class DownloadsMixin(FilesMixin):
             The local path of the file.
 
         Raises:
-            RepositoryNotFoundError, RevisionNotFoundError, EntryNotFoundError,
-                GatedRepoError: as the Hub answers.
+            RepositoryNotFoundError: as the Hub answers (also `GatedRepoError`).
+            RevisionNotFoundError: as the Hub answers.
+            EntryNotFoundError: as the Hub answers.
             LocalEntryNotFoundError: offline (or the Hub unreachable) and not cached.
             OSError: the content failed its size or SHA-256 check (nothing is kept).
             ValueError: a bad argument (before any request).
@@ -153,10 +155,12 @@ class DownloadsMixin(FilesMixin):
         Files are fetched by ``max_workers`` threads under one progress bar; files
         the snapshot already holds are skipped without a request.
 
+        ``repo_id``, ``revision``, ``repo_type``, ``cache_dir``, ``local_dir``,
+        ``local_dir_use_symlinks``, ``etag_timeout``, ``resume_download``,
+        ``force_download``, ``token``, ``local_files_only`` and ``proxies`` are as in
+        :meth:`hf_hub_download`.
+
         Args:
-            repo_id, revision, repo_type, cache_dir, local_dir, local_dir_use_symlinks,
-                etag_timeout, resume_download, force_download, token, local_files_only,
-                proxies: as in :meth:`hf_hub_download`.
             allow_patterns (`str` or `List[str]`, *optional*): fetch only matching files.
             ignore_patterns (`str` or `List[str]`, *optional*): skip matching files.
             max_workers (`int`): parallel transfers (8).
@@ -166,8 +170,8 @@ class DownloadsMixin(FilesMixin):
             The snapshot folder in the cache, or ``local_dir`` when given.
 
         Raises:
-            RepositoryNotFoundError, RevisionNotFoundError, GatedRepoError: as the Hub
-                answers.
+            RepositoryNotFoundError: as the Hub answers (also `GatedRepoError`).
+            RevisionNotFoundError: as the Hub answers.
             LocalEntryNotFoundError: offline (or the Hub unreachable) and no snapshot of
                 that revision is cached.
 
