@@ -19,7 +19,7 @@ from . import router
 from .backend import Backend, Caller
 from .errors import HubError, forbidden, not_found
 from .faults import RESET_HEADER
-from .routes import files
+from .routes import files, web
 from .wire import Headers, Request, Response, json_response
 
 logger = logging.getLogger("hfapi.hub")
@@ -148,7 +148,13 @@ class HubApp:
             caller = identify()[0]
             return self.backend.repos.find_visible(caller, repo_type, repo_id) is not None
 
-        route = self._route(request, visible)
+        try:
+            route = self._route(request, visible)
+        except HubError as error:
+            page = web.html_not_found(request, error.message) if error.status == 404 else None
+            if page is None:
+                raise
+            return page  # a browser asking for an unknown page gets a page, not JSON
         fault = self.backend.faults.draw(route_class(route))
         if fault is not None and fault != "reset-after":
             return self._fault_response(fault)
