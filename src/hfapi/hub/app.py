@@ -61,6 +61,8 @@ def error_response(error: HubError) -> Response:
     headers = {"X-Error-Message": header_text}
     if error.code:
         headers["X-Error-Code"] = error.code
+    if isinstance(error, web.PageError):
+        return web.html_response(error.status, error.document, list(headers.items()))
     return json_response({"error": error.message, **error.extra}, error.status, headers)
 
 
@@ -151,10 +153,8 @@ class HubApp:
         try:
             route = self._route(request, visible)
         except HubError as error:
-            page = web.html_not_found(request, error.message) if error.status == 404 else None
-            if page is None:
-                raise
-            return page  # a browser asking for an unknown page gets a page, not JSON
+            # A browser asking for an unknown page gets a page, not JSON.
+            raise web.html_not_found(request, error) from None
         fault = self.backend.faults.draw(route_class(route))
         if fault is not None and fault != "reset-after":
             return self._fault_response(fault)

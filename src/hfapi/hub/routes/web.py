@@ -4,7 +4,8 @@ These are ``GET`` pages for browsers. A request that does not accept HTML (say,
 ``Accept: application/json``) gets the usual JSON 404, as before pages existed. A
 browser sends no ``Authorization``: private repos show as missing unless the
 ``hub_token`` cookie, set by the ``/_hub/login`` form, names a token that may see them.
-Failures are answered as HTML pages; a repo the caller may not see is a 404 page.
+Failures are HTML pages for browsers (``Accept: text/html``), where a repo the caller may
+not see is a 404 page, and the API's JSON refusals for everyone else.
 """
 
 from __future__ import annotations
@@ -55,11 +56,20 @@ def html_response(
     return Response(status, pairs, document.encode("utf-8"))
 
 
-def error_page_response(error: HubError) -> Response:
-    """A failure as a page; 401 ``RepoNotFound`` (anonymous) reads as missing, a 404."""
-    status = 404 if error.code == "RepoNotFound" else error.status
-    message = "Repository not found" if error.code == "RepoNotFound" else error.message
-    return html_response(status, pages.error_page(status, message))
+class PageError(HubError):
+    """A refusal answered as an HTML page, with the same status and error headers.
+
+    Args:
+        error: the refusal; an anonymous caller's 401 ``RepoNotFound`` becomes a 404,
+            as a private repo shows as missing.
+    """
+
+    def __init__(self, error: HubError) -> None:
+        hidden = error.code == "RepoNotFound"
+        status = 404 if hidden else error.status
+        message = "Repository not found" if hidden else error.message
+        super().__init__(status, message, error.code)
+        self.document = pages.error_page(status, message)
 
 
 def cookie_caller(hub: Backend, req: Request) -> Optional[Caller]:
@@ -88,7 +98,8 @@ def _page(render: Render) -> Callable[[Backend, Request], Response]:
         try:
             return html_response(200, render(WebData(hub, caller), req))
         except HubError as error:
-            return error_page_response(error)
+            # Browsers get a page; other clients the API's JSON refusal, as before pages.
+            raise (PageError(error) if wants_html(req) else error) from None
 
     handler.__name__ = render.__name__
     handler.__doc__ = render.__doc__
@@ -202,8 +213,8 @@ def logout(hub: Backend, req: Request) -> Response:
     )
 
 
-def html_not_found(req: Request, message: str) -> Optional[Response]:
-    """The friendly 404 page for an unknown path, when the request asks for HTML."""
-    if req.method not in ("GET", "HEAD") or not wants_html(req):
-        return None
-    return html_response(404, pages.error_page(404, message))
+def html_not_found(req: Request, error: HubError) -> HubError:
+    """The refusal of an unknown path: a page when the request asks for HTML."""
+    if error.status == 404 and req.method in ("GET", "HEAD") and wants_html(req):
+        return PageError(error)
+    return error
