@@ -130,7 +130,7 @@ def tree_page(view: TreeView) -> str:
                 _commit_line(repo, entry.last),
             )
         )
-    here = f"{base}/tree/{rev}{path_url(view.folder)}"
+    here = f"{base}/tree/{rev}" + (path_url(view.folder) if view.folder else "")
     start, end = view.start, view.start + len(view.entries)
     previous = f"{here}?cursor={max(0, start - TREE_PAGE_SIZE)}" if start > 0 else None
     following = f"{here}?cursor={end}" if end < view.total else None
