@@ -154,3 +154,11 @@ def test_error_and_login_pages() -> None:
     assert "&lt;script&gt;" in pages.error_page(404, EVIL)
     login = pages.login_page()
     assert 'method="post"' in login and 'type="password"' in login
+
+
+def test_page_handlers_have_route_class_names() -> None:
+    from hfapi.hub.app import route_class
+    from hfapi.hub.router import ROUTES
+
+    names = {route_class(route) for route in ROUTES if route.handler.__module__.endswith(".web")}
+    assert {"web.repo_page", "web.tree_page", "web.blob_page", "web.login"} <= names

@@ -101,7 +101,8 @@ def _page(render: Render) -> Callable[[Backend, Request], Response]:
             # Browsers get a page; other clients the API's JSON refusal, as before pages.
             raise (PageError(error) if wants_html(req) else error) from None
 
-    handler.__name__ = render.__name__
+    # Fault plans and logs name handlers "web.repo_page", as for the other routes.
+    handler.__name__ = handler.__qualname__ = render.__name__.lstrip("_")
     handler.__doc__ = render.__doc__
     return handler
 
