@@ -19,7 +19,7 @@ from . import router
 from .backend import Backend, Caller
 from .errors import HubError, forbidden, not_found
 from .faults import RESET_HEADER
-from .routes import files
+from .routes import files, web
 from .wire import Headers, Request, Response, json_response
 
 logger = logging.getLogger("hfapi.hub")
@@ -61,6 +61,8 @@ def error_response(error: HubError) -> Response:
     headers = {"X-Error-Message": header_text}
     if error.code:
         headers["X-Error-Code"] = error.code
+    if isinstance(error, web.PageError):
+        return web.html_response(error.status, error.document, list(headers.items()))
     return json_response({"error": error.message, **error.extra}, error.status, headers)
 
 
@@ -148,7 +150,11 @@ class HubApp:
             caller = identify()[0]
             return self.backend.repos.find_visible(caller, repo_type, repo_id) is not None
 
-        route = self._route(request, visible)
+        try:
+            route = self._route(request, visible)
+        except HubError as error:
+            # A browser asking for an unknown page gets a page, not JSON.
+            raise web.html_not_found(request, error) from None
         fault = self.backend.faults.draw(route_class(route))
         if fault is not None and fault != "reset-after":
             return self._fault_response(fault)

@@ -10,6 +10,7 @@ match. Placeholders:
 ``{repo}``    a repo id of one or two segments (``gpt2``, ``alice/model``)
 ``{path}``    the rest of the path, slashes included
 ``{spaces}``  ``spaces`` only (Space endpoints; handlers see type ``space``)
+``{web}``     nothing, but refuses paths under ``/api/`` and ``/_hub/`` (web pages)
 ``{name}``    any other name: one segment
 
 How a path is read (see :func:`match`):
@@ -43,6 +44,7 @@ from .routes import (
     search,
     spaces,
     users,
+    web,
 )
 from .wire import Request, Response
 
@@ -54,6 +56,8 @@ _PLACEHOLDERS = {
     # A leading "datasets/" or "spaces/" is always the type prefix, never a namespace.
     "prefix": r"(?:(?P<prefix>datasets|spaces)/|(?!(?:datasets|spaces)/))",
     "path": r"(?P<path>.+)",
+    # Web pages never claim an API path, whatever the repo ids in it.
+    "web": r"(?!(?:api|_hub)(?:/|$))",
 }
 _REPO_TWO_SEGMENTS = r"(?P<repo>[^/]+/[^/]+)"
 _REPO_ONE_SEGMENT = r"(?P<repo>[^/]+)"
@@ -101,6 +105,7 @@ _LFS = ("create_commit (LFS)", "upload_file (LFS)", "upload_folder (LFS)")
 _MULTI = "create_commits_on_pr"
 _THREAD = "/api/{type}/{repo}/discussions/{num}"
 _SPACE = "/api/{spaces}/{repo}"
+_BROWSER = ("browser (web page)",)
 
 ROUTES: List[Route] = [
     Route(
@@ -257,6 +262,43 @@ ROUTES: List[Route] = [
     Route("POST", "/_hub/{type}/{repo}/access", admin.grant_access, admin=True),
     Route("POST", "/_hub/{spaces}/{repo}/stage", spaces.force_stage, admin=True),
     Route("PUT", "/_hub/{type}/{repo}/counters", admin.set_counters, admin=True),
+    # Web pages (GET, HTML), after every API route: see routes/web.py.
+    Route("GET", "/", web.home_page, _BROWSER),
+    Route("GET", "/_hub/login", web.login_form, _BROWSER, anonymous=True),
+    Route("POST", "/_hub/login", web.login, _BROWSER, anonymous=True),
+    Route("POST", "/_hub/logout", web.logout, _BROWSER, anonymous=True),
+    Route(
+        "GET",
+        "/{web}{prefix}{repo}",
+        web.repo_page,
+        ("RepoUrl (web page)", "create_repo (web page)"),
+    ),
+    Route("GET", "/{web}{prefix}{repo}/tree/{rev}", web.tree_page, ("upload_folder (web page)",)),
+    Route("GET", "/{web}{prefix}{repo}/tree/{rev}/", web.tree_page, ("upload_folder (web page)",)),
+    Route(
+        "GET",
+        "/{web}{prefix}{repo}/tree/{rev}/{path}",
+        web.tree_page,
+        ("upload_folder (web page)",),
+    ),
+    Route(
+        "GET", "/{web}{prefix}{repo}/blob/{rev}/{path}", web.blob_page, ("upload_file (web page)",)
+    ),
+    Route("GET", "/{web}{prefix}{repo}/commits/{rev}", web.history_page, _BROWSER),
+    Route(
+        "GET",
+        "/{web}{prefix}{repo}/commit/{oid}",
+        web.commit_page,
+        ("CommitInfo.commit_url (web page)",),
+    ),
+    Route("GET", "/{web}{prefix}{repo}/discussions", web.discussions_page, _BROWSER),
+    Route(
+        "GET",
+        "/{web}{prefix}{repo}/discussions/{num}",
+        web.thread_page,
+        ("CommitInfo.pr_url (web page)", "Discussion.url (web page)"),
+    ),
+    Route("GET", "/{web}{account}", web.account_page, _BROWSER),
 ]
 
 # Every route is tried with two-segment repo ids first, then with one-segment ids.
