@@ -22,6 +22,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check $(PY_DIRS)
 	$(BIN)/ruff format --check $(PY_DIRS)
 	$(BIN)/mypy --strict src/hfapi
+	# The typing test: calls as users write them, with the types mypy must infer.
+	MYPYPATH=src $(BIN)/mypy --strict tests/typing
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix $(PY_DIRS)
