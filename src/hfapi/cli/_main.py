@@ -48,7 +48,10 @@ def _report(error: BaseException, debug: bool) -> None:
 def _run_hub(argv: List[str]) -> int:
     from ..hub.__main__ import main as hub_main  # the local Hub loads only for this verb
 
-    return hub_main(argv)
+    try:
+        return hub_main(argv)
+    except SystemExit as leaving:  # its parser's --help (0) or a bad argument (2)
+        return leaving.code if isinstance(leaving.code, int) else USAGE
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
