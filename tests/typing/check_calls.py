@@ -22,9 +22,7 @@ def commits_return_their_result(api: HfApi) -> None:
     assert_type(info.pr_url, "str | None")
     assert_type(api.upload_file(path_or_fileobj=b"x", path_in_repo="x", repo_id="me/r"), str)
     assert_type(api.upload_folder(repo_id="me/r", folder_path="out"), str)
-    assert_type(
-        api.create_commit("me/r", ops, commit_message="m", run_as_future=False), CommitInfo
-    )
+    assert_type(api.create_commit("me/r", ops, commit_message="m", run_as_future=False), CommitInfo)
 
 
 def run_as_future_returns_a_future(api: HfApi, flag: bool) -> None:
