@@ -90,7 +90,7 @@ def test_help_on_every_verb(words, capsys):
 
 def test_login_whoami_env_logout(run: Run, hub_user: HubUser, cli_env):
     token_file = Path(cli_env["HF_HOME"]) / "token"
-    login = run("login", "--token", hub_user.token)
+    login = run("login", stdin=hub_user.token + "\n")  # as piped from a secret store
     assert login.returncode == 0, login.stderr
     assert f"Your token has been saved to {token_file}" in login.stdout
     assert token_file.read_text() == hub_user.token
@@ -106,12 +106,6 @@ def test_login_whoami_env_logout(run: Run, hub_user: HubUser, cli_env):
     for result in (login, whoami, env, logout):
         assert hub_user.token not in result.stdout + result.stderr
     _one_error_line(run("whoami"), "LocalTokenNotFoundError")
-
-
-def test_login_reads_the_token_from_stdin(run: Run, hub_user: HubUser, cli_env):
-    result = run("login", stdin=hub_user.token + "\n")
-    assert result.returncode == 0, result.stderr
-    assert (Path(cli_env["HF_HOME"]) / "token").read_text() == hub_user.token
 
 
 def test_login_refuses_a_bad_token(run: Run, cli_env):
@@ -244,3 +238,14 @@ def test_the_console_script_names_the_same_main():
     pyproject = Path(__file__).parents[2] / "pyproject.toml"
     scripts = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["scripts"]
     assert scripts["hfapi"] == "hfapi.cli:main"
+
+
+def test_only_the_hub_verb_loads_the_local_hub(cli_env):
+    code = (
+        "import sys\nfrom hfapi.cli import main\nmain(['env'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('hfapi.hub')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=cli_env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "[]"
