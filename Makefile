@@ -21,11 +21,11 @@ install: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 tests
 
+# The last step is the typing test: calls as users write them, with the types mypy must infer.
 lint: $(STAMP)
 	$(BIN)/ruff check $(PY_DIRS)
 	$(BIN)/ruff format --check $(PY_DIRS)
 	$(BIN)/mypy --strict src/hfapi
-	# The typing test: calls as users write them, with the types mypy must infer.
 	MYPYPATH=src $(BIN)/mypy --strict tests/typing
 
 format: $(STAMP)
