@@ -137,7 +137,8 @@ def _hfapi_imports(module: str, path: Path) -> Set[str]:
 
 
 MODULES = dict(_modules())
-CLIENT = {name: path for name, path in MODULES.items() if not name.startswith("hfapi.hub")}
+# The command line fronts both: its `hub` verb loads the local Hub (lazily, see below).
+CLIENT = {n: p for n, p in MODULES.items() if not n.startswith(("hfapi.hub", "hfapi.cli"))}
 HUB = {name: path for name, path in MODULES.items() if name.startswith("hfapi.hub")}
 
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import getpass
-import logging
 import warnings
 from typing import Optional
 
 from .auth import HfFolder
 from .hf_api import HfApi
-
-logger = logging.getLogger(__name__)
 
 
 def login(
@@ -19,7 +16,7 @@ def login(
     new_session: bool = True,
     write_permission: bool = False,
 ) -> None:
-    """Check a token against the Hub and store it for later calls.
+    """Check a token against the Hub, store it for later calls and print where it went.
 
     Args:
         token (`str`, *optional*): the token; asked for on the terminal when omitted.
@@ -40,17 +37,7 @@ def login(
         return
     if token is None:
         token = getpass.getpass("Token: ")
-    token = token.strip()
-    if token.startswith("api_org"):
-        raise ValueError("You must use your personal account token, not an organization token.")
-    permission = HfApi().get_token_permission(token)
-    if permission is None:
-        raise ValueError("Invalid token passed!")
-    if write_permission and permission != "write":
-        raise ValueError(
-            "The token has no write permission; create a write token at"
-            " https://huggingface.co/settings/tokens."
-        )
+    login_with(HfApi(), token, write_permission=write_permission)
     if add_to_git_credential:
         warnings.warn(
             "add_to_git_credential is not supported by hfapi; the git credential helper was"
@@ -58,8 +45,43 @@ def login(
             UserWarning,
             stacklevel=2,
         )
+
+
+def login_with(api: HfApi, token: str, *, write_permission: bool = False) -> str:
+    """Check ``token`` against ``api``'s endpoint, store it, and say where.
+
+    The step shared by :func:`login` and the ``hfapi login`` command (which may name
+    another endpoint).
+
+    Args:
+        api: the client whose endpoint checks the token.
+        token: the token (surrounding whitespace is dropped).
+        write_permission: refuse tokens that cannot write.
+
+    Returns:
+        The path of the file the token was saved to.
+
+    Raises:
+        ValueError: organisation token, invalid token, or read-only token when
+            ``write_permission`` is set.
+    """
+    token = token.strip()
+    if token.startswith("api_org"):
+        raise ValueError("You must use your personal account token, not an organization token.")
+    permission = api.get_token_permission(token)
+    if permission is None:
+        raise ValueError("Invalid token passed!")
+    if write_permission and permission != "write":
+        raise ValueError(
+            "The token has no write permission; create a write token at"
+            " https://huggingface.co/settings/tokens."
+        )
     HfFolder.save_token(token)
-    logger.info("Token is valid (permission: %s) and saved to %s.", permission, HfFolder.path_token)
+    # Printed, as the reference does: the user must learn where the secret now lives.
+    print(f"Token is valid (permission: {permission}).")
+    print(f"Your token has been saved to {HfFolder.path_token}")
+    print("Login successful")
+    return HfFolder.path_token
 
 
 def logout() -> None:
@@ -69,4 +91,4 @@ def logout() -> None:
         >>> logout()
     """
     HfFolder.delete_token()
-    logger.info("Token removed from this machine.")
+    print("Successfully logged out.")

@@ -285,6 +285,8 @@ class HubSession:
         # Seams, so tests can run the retry loop without waiting or randomness.
         self.sleep: Callable[[float], None] = time.sleep
         self.random: Callable[[], float] = random.random
+        #: Times each attempt for the DEBUG request line.
+        self.clock: Callable[[], float] = time.monotonic
 
     def request(
         self,
@@ -384,6 +386,7 @@ class HubSession:
         sent_headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(call.headers or {})
         trace_id = sent_headers.get("X-Request-Id") or str(uuid.uuid4())
         sent_headers.setdefault("X-Amzn-Trace-Id", trace_id)
+        started = self.clock()
         try:
             response = get_session().request(
                 call.method,
@@ -401,11 +404,13 @@ class HubSession:
             failure = getattr(body, "failure", None)
             if isinstance(failure, Exception):
                 raise failure from None
+            _log_request(call, type(exc).__name__, self.clock() - started, trace_id)
             return exc, trace_id
         finally:
             if call.body_factory is not None and hasattr(body, "close"):
                 body.close()
-        logger.debug("%s %s -> %s", call.method, redact_url(call.url), response.status_code)
+        request_id = response.headers.get("X-Request-Id") or trace_id
+        _log_request(call, str(response.status_code), self.clock() - started, request_id)
         return response, trace_id
 
     def _pause_before_retry(self, call: _Call, attempt: int, outcome: Outcome) -> None:
@@ -470,6 +475,20 @@ class HubSession:
             yield from page
             next_url = response.links.get("next", {}).get("url")
             next_params = None
+
+
+def _log_request(call: _Call, status: str, seconds: float, request_id: str) -> None:
+    """The DEBUG line of one attempt. The URL loses its query string (signatures,
+    cursors); headers, and so the token, are never logged."""
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s %s -> %s in %.3fs (request id %s)",
+            call.method,
+            redact_url(call.url),
+            status,
+            seconds,
+            request_id,
+        )
 
 
 def _origin(url: str) -> Tuple[str, str]:

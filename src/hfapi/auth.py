@@ -23,8 +23,8 @@ TokenArg = Union[str, bool, None]
 
 _NO_TOKEN_FOR_WRITE = (
     "Token is required (write-access action) but no token found. You need to provide a "
-    "token or be logged in to Hugging Face with `huggingface-cli login` or "
-    "`huggingface_hub.login`. See https://huggingface.co/settings/tokens."
+    "token or be logged in to Hugging Face with `hfapi login` (or `huggingface-cli login`) or "
+    "`hfapi.login`. See https://huggingface.co/settings/tokens."
 )
 _ORG_TOKEN_FOR_WRITE = (
     "You must use your personal account token for write-access methods. To generate a "
@@ -32,8 +32,8 @@ _ORG_TOKEN_FOR_WRITE = (
 )
 _NO_STORED_TOKEN = (
     "Token is required (`token=True`), but no token found. You need to provide a token or "
-    "be logged in to Hugging Face with `huggingface-cli login` or `huggingface_hub.login`. "
-    "See https://huggingface.co/settings/tokens."
+    "be logged in to Hugging Face with `hfapi login` (or `huggingface-cli login`) or "
+    "`hfapi.login`. See https://huggingface.co/settings/tokens."
 )
 
 

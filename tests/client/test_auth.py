@@ -19,8 +19,8 @@ from hfapi.auth import require_write_token, resolve_token
 
 NO_STORED = (
     "Token is required (`token=True`), but no token found. You need to provide a token or "
-    "be logged in to Hugging Face with `huggingface-cli login` or `huggingface_hub.login`. "
-    "See https://huggingface.co/settings/tokens."
+    "be logged in to Hugging Face with `hfapi login` (or `huggingface-cli login`) or "
+    "`hfapi.login`. See https://huggingface.co/settings/tokens."
 )
 
 

@@ -21,8 +21,8 @@ CREATE = f"{ENDPOINT}/api/repos/create"
 JSON = "application/json"
 NO_TOKEN = (
     "Token is required (write-access action) but no token found. You need to provide a "
-    "token or be logged in to Hugging Face with `huggingface-cli login` or "
-    "`huggingface_hub.login`. See https://huggingface.co/settings/tokens."
+    "token or be logged in to Hugging Face with `hfapi login` (or `huggingface-cli login`) or "
+    "`hfapi.login`. See https://huggingface.co/settings/tokens."
 )
 ORG_TOKEN = (
     "You must use your personal account token for write-access methods. To generate a "

@@ -18,13 +18,13 @@ from hfapi import constants as hf_constants
 WHOAMI_URL = f"{ENDPOINT}/api/whoami-v2"
 INVALID = (
     "Invalid user token. If you didn't pass a user token, make sure you are properly logged"
-    " in by executing `huggingface-cli login`, and if you did pass a user token, double-check"
-    " it's correct."
+    " in by executing `hfapi login` (or `huggingface-cli login`), and if you did pass a user"
+    " token, double-check it's correct."
 )
 NO_STORED = (
     "Token is required (`token=True`), but no token found. You need to provide a token or "
-    "be logged in to Hugging Face with `huggingface-cli login` or `huggingface_hub.login`. "
-    "See https://huggingface.co/settings/tokens."
+    "be logged in to Hugging Face with `hfapi login` (or `huggingface-cli login`) or "
+    "`hfapi.login`. See https://huggingface.co/settings/tokens."
 )
 LIKES = [
     {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Dict
 
 import pytest
@@ -193,18 +192,15 @@ def test_negotiation_keeps_json_for_api_clients(http: Http, repo: str) -> None:
     assert head.status_code == 200 and int(head.headers["Content-Length"]) > 0
 
 
-def test_tree_page_of_5000_files_is_fast(hub: LocalHub, http: Http, user: HubUser) -> None:
+def test_tree_page_of_5000_files_is_paginated(hub: LocalHub, http: Http, user: HubUser) -> None:
+    # Its speed is measured by benchmarks/web_pages.py, never by a timed test.
     files = {f"f{i:05}.txt": str(i) for i in range(5000)}
     hub.seed({"repos": [{"repo_id": f"{user.name}/big", "files": files}]})
     path = f"/{user.name}/big/tree/main"
-    ok(http, path)  # warm the caches, as a second visit would
-    started = time.perf_counter()
     text = ok(http, path)
-    elapsed = time.perf_counter() - started
     assert text.count("/blob/main/") == 1000 and "?cursor=1000" in text
     last = ok(http, f"{path}?cursor=5000")  # .gitattributes comes first: 5001 entries
     assert "f04999.txt" in last and "Entries 5001-5001 of 5001" in last and "Next" not in last
-    assert elapsed < 0.2, f"tree page took {elapsed * 1000:.0f} ms"
 
 
 @pytest.mark.parametrize("kind", ["datasets", "spaces"])

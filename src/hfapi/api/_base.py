@@ -28,8 +28,8 @@ R = TypeVar("R")
 
 _INVALID_TOKEN = (
     "Invalid user token. If you didn't pass a user token, make sure you are properly logged"
-    " in by executing `huggingface-cli login`, and if you did pass a user token, double-check"
-    " it's correct."
+    " in by executing `hfapi login` (or `huggingface-cli login`), and if you did pass a user"
+    " token, double-check it's correct."
 )
 
 

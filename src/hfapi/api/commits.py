@@ -6,7 +6,7 @@ import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Dict, Iterable, List, Optional, Union
+from typing import BinaryIO, Dict, Iterable, List, Literal, Optional, Union, overload
 
 from .. import constants
 from .._validators import INVALID_REPO_TYPE, normalize_repo_path, quote, validate_hub_args
@@ -61,6 +61,58 @@ def _default_folder_message(path_in_repo: str) -> str:
 
 class CommitsMixin(MultiCommitsMixin):
     """Commit and upload methods of :class:`hfapi.HfApi`."""
+
+    # The default call returns the result; run_as_future=True returns a Future of it.
+    @overload
+    def create_commit(
+        self,
+        repo_id: str,
+        operations: Iterable[CommitOperation],
+        *,
+        commit_message: str,
+        commit_description: Optional[str] = ...,
+        token: Optional[str] = ...,
+        repo_type: Optional[str] = ...,
+        revision: Optional[str] = ...,
+        create_pr: Optional[bool] = ...,
+        num_threads: int = ...,
+        parent_commit: Optional[str] = ...,
+        run_as_future: Literal[False] = ...,
+    ) -> CommitInfo: ...
+
+    @overload
+    def create_commit(
+        self,
+        repo_id: str,
+        operations: Iterable[CommitOperation],
+        *,
+        commit_message: str,
+        commit_description: Optional[str] = ...,
+        token: Optional[str] = ...,
+        repo_type: Optional[str] = ...,
+        revision: Optional[str] = ...,
+        create_pr: Optional[bool] = ...,
+        num_threads: int = ...,
+        parent_commit: Optional[str] = ...,
+        run_as_future: Literal[True],
+    ) -> Future[CommitInfo]: ...
+
+    @overload
+    def create_commit(
+        self,
+        repo_id: str,
+        operations: Iterable[CommitOperation],
+        *,
+        commit_message: str,
+        commit_description: Optional[str] = ...,
+        token: Optional[str] = ...,
+        repo_type: Optional[str] = ...,
+        revision: Optional[str] = ...,
+        create_pr: Optional[bool] = ...,
+        num_threads: int = ...,
+        parent_commit: Optional[str] = ...,
+        run_as_future: bool = ...,
+    ) -> Union[CommitInfo, Future[CommitInfo]]: ...
 
     @validate_hub_args
     @_docs
@@ -142,6 +194,58 @@ class CommitsMixin(MultiCommitsMixin):
 
         return self.run_as_future(job) if run_as_future else job()
 
+    # The default call returns the result; run_as_future=True returns a Future of it.
+    @overload
+    def upload_file(
+        self,
+        *,
+        path_or_fileobj: Union[str, Path, bytes, BinaryIO],
+        path_in_repo: str,
+        repo_id: str,
+        token: Optional[str] = ...,
+        repo_type: Optional[str] = ...,
+        revision: Optional[str] = ...,
+        commit_message: Optional[str] = ...,
+        commit_description: Optional[str] = ...,
+        create_pr: Optional[bool] = ...,
+        parent_commit: Optional[str] = ...,
+        run_as_future: Literal[False] = ...,
+    ) -> str: ...
+
+    @overload
+    def upload_file(
+        self,
+        *,
+        path_or_fileobj: Union[str, Path, bytes, BinaryIO],
+        path_in_repo: str,
+        repo_id: str,
+        token: Optional[str] = ...,
+        repo_type: Optional[str] = ...,
+        revision: Optional[str] = ...,
+        commit_message: Optional[str] = ...,
+        commit_description: Optional[str] = ...,
+        create_pr: Optional[bool] = ...,
+        parent_commit: Optional[str] = ...,
+        run_as_future: Literal[True],
+    ) -> Future[str]: ...
+
+    @overload
+    def upload_file(
+        self,
+        *,
+        path_or_fileobj: Union[str, Path, bytes, BinaryIO],
+        path_in_repo: str,
+        repo_id: str,
+        token: Optional[str] = ...,
+        repo_type: Optional[str] = ...,
+        revision: Optional[str] = ...,
+        commit_message: Optional[str] = ...,
+        commit_description: Optional[str] = ...,
+        create_pr: Optional[bool] = ...,
+        parent_commit: Optional[str] = ...,
+        run_as_future: bool = ...,
+    ) -> Union[str, Future[str]]: ...
+
     @validate_hub_args
     @_docs
     def upload_file(
@@ -221,6 +325,73 @@ class CommitsMixin(MultiCommitsMixin):
         where = _url_revision(info, revision)
         # The path where the file landed (the reference pastes the raw one: "/x" -> "//x").
         return f"{self._web_url(repo_id, repo_type)}/blob/{where}/{path_in_repo}"
+
+    # The default call returns the result; run_as_future=True returns a Future of it.
+    @overload
+    def upload_folder(
+        self,
+        *,
+        repo_id: str,
+        folder_path: Union[str, Path],
+        path_in_repo: Optional[str] = ...,
+        commit_message: Optional[str] = ...,
+        commit_description: Optional[str] = ...,
+        token: Optional[str] = ...,
+        repo_type: Optional[str] = ...,
+        revision: Optional[str] = ...,
+        create_pr: Optional[bool] = ...,
+        parent_commit: Optional[str] = ...,
+        allow_patterns: Optional[Union[List[str], str]] = ...,
+        ignore_patterns: Optional[Union[List[str], str]] = ...,
+        delete_patterns: Optional[Union[List[str], str]] = ...,
+        multi_commits: bool = ...,
+        multi_commits_verbose: bool = ...,
+        run_as_future: Literal[False] = ...,
+    ) -> str: ...
+
+    @overload
+    def upload_folder(
+        self,
+        *,
+        repo_id: str,
+        folder_path: Union[str, Path],
+        path_in_repo: Optional[str] = ...,
+        commit_message: Optional[str] = ...,
+        commit_description: Optional[str] = ...,
+        token: Optional[str] = ...,
+        repo_type: Optional[str] = ...,
+        revision: Optional[str] = ...,
+        create_pr: Optional[bool] = ...,
+        parent_commit: Optional[str] = ...,
+        allow_patterns: Optional[Union[List[str], str]] = ...,
+        ignore_patterns: Optional[Union[List[str], str]] = ...,
+        delete_patterns: Optional[Union[List[str], str]] = ...,
+        multi_commits: bool = ...,
+        multi_commits_verbose: bool = ...,
+        run_as_future: Literal[True],
+    ) -> Future[str]: ...
+
+    @overload
+    def upload_folder(
+        self,
+        *,
+        repo_id: str,
+        folder_path: Union[str, Path],
+        path_in_repo: Optional[str] = ...,
+        commit_message: Optional[str] = ...,
+        commit_description: Optional[str] = ...,
+        token: Optional[str] = ...,
+        repo_type: Optional[str] = ...,
+        revision: Optional[str] = ...,
+        create_pr: Optional[bool] = ...,
+        parent_commit: Optional[str] = ...,
+        allow_patterns: Optional[Union[List[str], str]] = ...,
+        ignore_patterns: Optional[Union[List[str], str]] = ...,
+        delete_patterns: Optional[Union[List[str], str]] = ...,
+        multi_commits: bool = ...,
+        multi_commits_verbose: bool = ...,
+        run_as_future: bool = ...,
+    ) -> Union[str, Future[str]]: ...
 
     @validate_hub_args
     @_docs

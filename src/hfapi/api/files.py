@@ -24,7 +24,7 @@ class FilesMixin(_ApiBase):
         revision: Optional[str],
         timeout: Optional[float],
         files_metadata: bool,
-        token: Optional[str],
+        token: Optional[Union[bool, str]],
         security_status: Optional[bool] = None,
     ) -> Any:
         segments = () if revision is None else ("revision", self._quote(revision))
@@ -52,7 +52,7 @@ class FilesMixin(_ApiBase):
         timeout: Optional[float] = None,
         securityStatus: Optional[bool] = None,
         files_metadata: bool = False,
-        token: Optional[str] = None,
+        token: Optional[Union[bool, str]] = None,
     ) -> ModelInfo:
         """Describe a model repository.
 
@@ -95,7 +95,7 @@ class FilesMixin(_ApiBase):
         revision: Optional[str] = None,
         timeout: Optional[float] = None,
         files_metadata: bool = False,
-        token: Optional[str] = None,
+        token: Optional[Union[bool, str]] = None,
     ) -> DatasetInfo:
         """Describe a dataset repository.
 
@@ -136,7 +136,7 @@ class FilesMixin(_ApiBase):
         revision: Optional[str] = None,
         timeout: Optional[float] = None,
         files_metadata: bool = False,
-        token: Optional[str] = None,
+        token: Optional[Union[bool, str]] = None,
     ) -> SpaceInfo:
         """Describe a Space repository.
 
@@ -177,7 +177,7 @@ class FilesMixin(_ApiBase):
         repo_type: Optional[str] = None,
         timeout: Optional[float] = None,
         files_metadata: bool = False,
-        token: Optional[str] = None,
+        token: Optional[Union[bool, str]] = None,
     ) -> Union[ModelInfo, DatasetInfo, SpaceInfo]:
         """Describe a repository of any type.
 
@@ -222,7 +222,7 @@ class FilesMixin(_ApiBase):
         expand: bool = False,
         revision: Optional[str] = None,
         repo_type: Optional[str] = None,
-        token: Optional[str] = None,
+        token: Optional[Union[bool, str]] = None,
     ) -> Iterable[RepoFile]:
         """Iterate over files of a repository, with their size, blob id and LFS details.
 
@@ -259,7 +259,7 @@ class FilesMixin(_ApiBase):
         expand: bool,
         revision: Optional[str],
         repo_type: Optional[str],
-        token: Optional[str],
+        token: Optional[Union[bool, str]],
     ) -> Iterator[RepoFile]:
         rev = self._quote(revision or constants.DEFAULT_REVISION)
         folders: List[str] = []
@@ -301,7 +301,7 @@ class FilesMixin(_ApiBase):
         revision: Optional[str] = None,
         repo_type: Optional[str] = None,
         timeout: Optional[float] = None,
-        token: Optional[str] = None,
+        token: Optional[Union[bool, str]] = None,
     ) -> List[str]:
         """List the paths of every file in a repository.
 

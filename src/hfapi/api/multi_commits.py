@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from typing import Iterator, List, Literal, Optional, Protocol, cast
+from typing import Iterator, List, Literal, Optional, Protocol, Union, cast
 
 from .._validators import INVALID_REPO_TYPE, validate_hub_args
 from ..commit.multi_commits import (
@@ -77,7 +77,7 @@ class _PullRequests(Protocol):
         repo_id: str,
         *,
         repo_type: Optional[str] = None,
-        token: Optional[str] = None,
+        token: Optional[Union[bool, str]] = None,
         revision: Optional[str] = None,
     ) -> List[GitCommitInfo]: ...
 

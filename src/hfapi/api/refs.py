@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 from .. import constants
 from .._validators import check_str, validate_hub_args
@@ -22,7 +22,7 @@ class RefsMixin(_ApiBase):
         repo_id: str,
         *,
         repo_type: Optional[str] = None,
-        token: Optional[str] = None,
+        token: Optional[Union[bool, str]] = None,
     ) -> GitRefs:
         """List the branches, tags and conversion refs of a repository.
 
@@ -56,7 +56,7 @@ class RefsMixin(_ApiBase):
         repo_id: str,
         *,
         repo_type: Optional[str] = None,
-        token: Optional[str] = None,
+        token: Optional[Union[bool, str]] = None,
         revision: Optional[str] = None,
         formatted: bool = False,
     ) -> List[GitCommitInfo]:

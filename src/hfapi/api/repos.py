@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple, Union
 
 from .. import constants
 from .._validators import validate_hub_args, validate_repo_id
@@ -234,7 +234,7 @@ class ReposMixin(_ApiBase):
         model_id: str,
         *,
         organization: Optional[str] = None,
-        token: Optional[str] = None,
+        token: Optional[Union[bool, str]] = None,
     ) -> str:
         """Return ``namespace/model_id``: the organisation's, else the token owner's.
 

@@ -328,7 +328,7 @@ class SearchMixin(_ApiBase):
         direction: Optional[Literal[-1]] = None,
         limit: Optional[int] = None,
         full: Optional[bool] = None,
-        token: Optional[str] = None,
+        token: Optional[Union[bool, str]] = None,
     ) -> Iterator[DatasetInfo]:
         """List the datasets on the Hub, lazily.
 
@@ -372,7 +372,7 @@ class SearchMixin(_ApiBase):
         models: Union[str, Iterable[str], None] = None,
         linked: bool = False,
         full: Optional[bool] = None,
-        token: Optional[str] = None,
+        token: Optional[Union[bool, str]] = None,
     ) -> Iterator[SpaceInfo]:
         """List the Spaces on the Hub, lazily.
 
