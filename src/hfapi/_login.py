@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import logging
 import warnings
 from typing import Optional
@@ -39,6 +38,8 @@ def login(
     if not new_session and HfFolder.get_token() is not None:
         return
     if token is None:
+        import getpass  # only when asking on the terminal (issue 14: import cost)
+
         token = getpass.getpass("Token: ")
     token = token.strip()
     if token.startswith("api_org"):

@@ -18,14 +18,11 @@ it streams is resumed).
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import logging
 import os
-import platform
 import random
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from typing import (
     Any,
@@ -146,6 +143,8 @@ _TELEMETRY_PACKAGES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 
 @functools.lru_cache(maxsize=1)
 def _installed_frameworks() -> Tuple[str, ...]:
+    import importlib.metadata  # on first use only: it costs a few ms at import (issue 14)
+
     found = []
     for label, distributions in _TELEMETRY_PACKAGES:
         for dist in distributions:
@@ -168,6 +167,8 @@ def build_user_agent(
         >>> build_user_agent("mylib", "1.0", {"foo": "bar"})
         'mylib/1.0; hf_hub/0.16.4; hfapi/0.1.0; python/3.11.7; foo/bar'
     """
+    import platform  # not at import time: a script that sends nothing needs no user-agent
+
     parts = [
         f"{library_name or 'unknown'}/{library_version}",
         f"hf_hub/{constants.HF_HUB_COMPAT_VERSION}",
@@ -381,6 +382,8 @@ class HubSession:
         if call.rewind_to is not None:
             body.seek(call.rewind_to)
         # Header names are case-insensitive: a caller's ``x-request-id`` counts too.
+        import uuid  # deferred: it costs more at import than a lookup per request
+
         sent_headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(call.headers or {})
         trace_id = sent_headers.get("X-Request-Id") or str(uuid.uuid4())
         sent_headers.setdefault("X-Amzn-Trace-Id", trace_id)
