@@ -30,10 +30,11 @@ from .errors import (
     RevisionNotFoundError,
     SourceChangedError,
 )
-from .hf_api import DatasetSearchArguments, HfApi, ModelSearchArguments
+from .hf_api import HfApi
 
 if TYPE_CHECKING:  # imported on first access, see _LAZY below
     from ._login import login, logout
+    from .api.search_arguments import DatasetSearchArguments, ModelSearchArguments
     from .commit import (
         CommitOperation,
         CommitOperationAdd,
@@ -76,6 +77,9 @@ if TYPE_CHECKING:  # imported on first access, see _LAZY below
 #: Names a plain script rarely needs, and the module that defines each: importing them
 #: eagerly would pull in tqdm, thread pools, filelock and every data class (issue 14).
 _LAZY = {
+    **dict.fromkeys(
+        ["DatasetSearchArguments", "ModelSearchArguments"], "hfapi.api.search_arguments"
+    ),
     **dict.fromkeys(["login", "logout"], "hfapi._login"),
     **dict.fromkeys(
         [

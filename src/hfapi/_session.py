@@ -23,7 +23,6 @@ import os
 import random
 import threading
 import time
-from dataclasses import dataclass
 from typing import (
     Any,
     Callable,
@@ -31,6 +30,7 @@ from typing import (
     Iterator,
     List,
     Mapping,
+    NamedTuple,
     Optional,
     Tuple,
     Union,
@@ -240,9 +240,11 @@ TimeoutArg = Union[Timeout, UseClientDefault]
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Call:
-    """One request as the caller described it, sent as many times as the policy says."""
+class _Call(NamedTuple):
+    """One request as the caller described it, sent as many times as the policy says.
+
+    A named tuple, not a dataclass, to keep ``dataclasses`` out of ``import hfapi``.
+    """
 
     method: str
     url: str

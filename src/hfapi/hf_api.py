@@ -16,7 +16,7 @@ from .api.discussions import DiscussionsMixin
 from .api.files import FilesMixin
 from .api.refs import RefsMixin
 from .api.repos import ReposMixin
-from .api.search import DatasetSearchArguments, ModelSearchArguments, SearchMixin
+from .api.search import SearchMixin
 from .api.spaces import SpacesMixin
 from .api.users import UsersMixin
 from .download._mixin import DownloadsMixin
@@ -31,6 +31,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:  # imported on first access, see _LAZY below
+    from .api.search_arguments import DatasetSearchArguments, ModelSearchArguments
     from .commit import (
         CommitOperation,
         CommitOperationAdd,
@@ -70,6 +71,9 @@ if TYPE_CHECKING:  # imported on first access, see _LAZY below
 #: The re-exported data classes and commit operations, imported when first read so that
 #: ``import hfapi`` does not pay for them (issue 14).
 _LAZY = {
+    **dict.fromkeys(
+        ["DatasetSearchArguments", "ModelSearchArguments"], "hfapi.api.search_arguments"
+    ),
     **dict.fromkeys(
         [
             "CommitOperation",

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Dict, Iterable, List, Optional, Union
+from typing import TYPE_CHECKING, BinaryIO, Dict, Iterable, List, NamedTuple, Optional, Union
 
 from .. import constants
 from .._validators import INVALID_REPO_TYPE, normalize_repo_path, quote, validate_hub_args
@@ -522,9 +521,9 @@ class CommitsMixin(MultiCommitsMixin):
         )
 
 
-@dataclass(frozen=True)
-class _FolderUpload:
-    """What an ``upload_folder`` call uploads, and where."""
+class _FolderUpload(NamedTuple):
+    """What an ``upload_folder`` call uploads, and where (a named tuple: no ``dataclasses``
+    at import, issue 14)."""
 
     repo_id: str
     folder_path: Union[str, Path]

@@ -1,5 +1,6 @@
-"""Search and listing: list_models, list_datasets, list_spaces, list_metrics, the tag
-catalogues, and the legacy ``ModelSearchArguments`` / ``DatasetSearchArguments``.
+"""Search and listing: list_models, list_datasets, list_spaces, list_metrics and the tag
+catalogues (the legacy ``ModelSearchArguments`` / ``DatasetSearchArguments`` built on them
+are in :mod:`hfapi.api.search_arguments`).
 
 The three repo listings are generators: nothing is checked or sent until the first
 item is asked for, pages are fetched one at a time as they are consumed, and a
@@ -14,7 +15,6 @@ import re
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from .._validators import validate_hub_args
-from ..models.search import AttributeDictionary
 from ._base import _ApiBase
 from ._docs import with_shared_docs
 
@@ -22,7 +22,6 @@ from ._docs import with_shared_docs
 if TYPE_CHECKING:
     from typing_extensions import Literal
 
-    from ..hf_api import HfApi  # the class assembled from the mixins, for the default argument
     from ..models import (
         DatasetFilter,
         DatasetInfo,
@@ -464,78 +463,3 @@ class SearchMixin(_ApiBase):
         from ..models import DatasetTags
 
         return DatasetTags(self._public_json("datasets-tags-by-type"))
-
-
-# ---------------------------------------------------------------------------------------
-# Legacy exploration helpers
-# ---------------------------------------------------------------------------------------
-
-
-def _default_client() -> "HfApi":
-    # Imported here: ``hf_api`` assembles the mixins of this module.
-    from ..hf_api import HfApi
-
-    return HfApi()
-
-
-def _authors_and_names(repo_ids: Iterable[Optional[str]]) -> Tuple[Dict[str, str], Dict[str, str]]:
-    """Index repo ids as ``{raw author: cleaned}`` and ``{raw name: cleaned}``."""
-    from ..models.search import clean_label
-
-    authors: Dict[str, str] = {}
-    names: Dict[str, str] = {}
-    for repo_id in repo_ids:
-        if not repo_id:
-            continue
-        author, _, name = repo_id.rpartition("/")
-        if author:
-            authors[author] = clean_label(author)
-        names[name] = clean_label(name)
-    return authors, names
-
-
-class ModelSearchArguments(AttributeDictionary):
-    """Every value a model search can use, as nested attributes with tab completion.
-
-    Legacy and slow: building it lists every model of the Hub. Values whose key does not
-    start with a letter are reachable as ``args.group["key"]`` only.
-
-    Args:
-        api (`HfApi`, *optional*): the client to query (a default one otherwise).
-
-    Example:
-        >>> args = ModelSearchArguments()
-        >>> args.library.PyTorch, args.author.google
-        ('pytorch', 'google')
-    """
-
-    def __init__(self, api: Optional["HfApi"] = None) -> None:
-        super().__init__()
-        client = api if api is not None else _default_client()
-        self.update(client.get_model_tags())
-        authors, names = _authors_and_names(info.modelId for info in client.list_models())
-        self["model_name"] = AttributeDictionary(names)
-        self["author"] = AttributeDictionary(authors)
-
-
-class DatasetSearchArguments(AttributeDictionary):
-    """Every value a dataset search can use, as nested attributes with tab completion.
-
-    Legacy and slow: building it lists every dataset of the Hub.
-
-    Args:
-        api (`HfApi`, *optional*): the client to query (a default one otherwise).
-
-    Example:
-        >>> args = DatasetSearchArguments()
-        >>> args.language.en
-        'language:en'
-    """
-
-    def __init__(self, api: Optional["HfApi"] = None) -> None:
-        super().__init__()
-        client = api if api is not None else _default_client()
-        self.update(client.get_dataset_tags())
-        authors, names = _authors_and_names(info.id for info in client.list_datasets())
-        self["dataset_name"] = AttributeDictionary(names)
-        self["author"] = AttributeDictionary(authors)

@@ -7,7 +7,6 @@ functions use the global endpoint.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union, cast
@@ -214,6 +213,7 @@ class DownloadsMixin(FilesMixin):
             skip_if_cached=True,
         )
         remote = self._remote(token)
+        import dataclasses  # here, not at import time (issue 14: import cost)
 
         def fetch_one(name: str) -> str:
             request = dataclasses.replace(template, filename=relative_filename(name, None))
