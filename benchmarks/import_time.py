@@ -5,8 +5,9 @@ Every script that uses the client pays its import before doing anything. hfapi n
 ``requests`` (its errors derive from ``requests.HTTPError``), so ``import requests`` in the
 same interpreter is the floor, and the target is at most 1.1x that floor.
 
-Each sample is a fresh interpreter (``python -c ...``) that times its own import with
-``time.perf_counter()`` and prints it; the wall time of the whole process (interpreter
+Each sample is a fresh interpreter (``python -c ...``) that times its own import, wall
+(``time.perf_counter()``) and CPU (``time.process_time()``, steadier when other processes
+share the cores), and prints both; the wall time of the whole process (interpreter
 start-up included) is recorded too. The candidates run interleaved, their order rotating
 from one round to the next, so that a machine getting busier or quieter shifts them alike;
 medians are reported. The hfapi measured is the one of this tree (``src`` is put first on
