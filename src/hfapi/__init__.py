@@ -10,23 +10,11 @@ client (``HF_ENDPOINT`` or huggingface.co, and the stored token)::
 
 from __future__ import annotations
 
-from ._login import login, logout
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_names
 from .auth import HfFolder
-from .commit import (
-    CommitOperation,
-    CommitOperationAdd,
-    CommitOperationCopy,
-    CommitOperationDelete,
-)
-from .commit.multi_commits import plan_multi_commits
-from .commit.scheduler import CommitScheduler
 from .constants import __version__
-from .download.functions import (
-    hf_hub_download,
-    hf_hub_url,
-    snapshot_download,
-    try_to_load_from_cache,
-)
 from .errors import (
     BadRequestError,
     CommitNotAppliedError,
@@ -42,31 +30,101 @@ from .errors import (
     RevisionNotFoundError,
     SourceChangedError,
 )
-from .hf_api import DatasetSearchArguments, HfApi, ModelSearchArguments
-from .models import (
-    CommitInfo,
-    DatasetFilter,
-    DatasetInfo,
-    Discussion,
-    DiscussionComment,
-    DiscussionCommit,
-    DiscussionStatusChange,
-    DiscussionTitleChange,
-    DiscussionWithDetails,
-    GitCommitInfo,
-    GitRefInfo,
-    GitRefs,
-    MetricInfo,
-    ModelFilter,
-    ModelInfo,
-    RepoFile,
-    RepoUrl,
-    SpaceHardware,
-    SpaceInfo,
-    SpaceRuntime,
-    SpaceStage,
-    UserLikes,
-)
+from .hf_api import HfApi
+
+if TYPE_CHECKING:  # imported on first access, see _LAZY below
+    from ._login import login, logout
+    from .api.search_arguments import DatasetSearchArguments, ModelSearchArguments
+    from .commit import (
+        CommitOperation,
+        CommitOperationAdd,
+        CommitOperationCopy,
+        CommitOperationDelete,
+    )
+    from .commit.multi_commits import plan_multi_commits
+    from .commit.scheduler import CommitScheduler
+    from .download.functions import (
+        hf_hub_download,
+        hf_hub_url,
+        snapshot_download,
+        try_to_load_from_cache,
+    )
+    from .models import (
+        CommitInfo,
+        DatasetFilter,
+        DatasetInfo,
+        Discussion,
+        DiscussionComment,
+        DiscussionCommit,
+        DiscussionStatusChange,
+        DiscussionTitleChange,
+        DiscussionWithDetails,
+        GitCommitInfo,
+        GitRefInfo,
+        GitRefs,
+        MetricInfo,
+        ModelFilter,
+        ModelInfo,
+        RepoFile,
+        RepoUrl,
+        SpaceHardware,
+        SpaceInfo,
+        SpaceRuntime,
+        SpaceStage,
+        UserLikes,
+    )
+
+#: Names a plain script rarely needs, and the module that defines each: importing them
+#: eagerly would pull in tqdm, thread pools, filelock and every data class (issue 14).
+_LAZY = {
+    **dict.fromkeys(
+        ["DatasetSearchArguments", "ModelSearchArguments"], "hfapi.api.search_arguments"
+    ),
+    **dict.fromkeys(["login", "logout"], "hfapi._login"),
+    **dict.fromkeys(
+        [
+            "CommitOperation",
+            "CommitOperationAdd",
+            "CommitOperationCopy",
+            "CommitOperationDelete",
+        ],
+        "hfapi.commit",
+    ),
+    "plan_multi_commits": "hfapi.commit.multi_commits",
+    "CommitScheduler": "hfapi.commit.scheduler",
+    **dict.fromkeys(
+        ["hf_hub_download", "hf_hub_url", "snapshot_download", "try_to_load_from_cache"],
+        "hfapi.download.functions",
+    ),
+    **dict.fromkeys(
+        [
+            "CommitInfo",
+            "DatasetFilter",
+            "DatasetInfo",
+            "Discussion",
+            "DiscussionComment",
+            "DiscussionCommit",
+            "DiscussionStatusChange",
+            "DiscussionTitleChange",
+            "DiscussionWithDetails",
+            "GitCommitInfo",
+            "GitRefInfo",
+            "GitRefs",
+            "MetricInfo",
+            "ModelFilter",
+            "ModelInfo",
+            "RepoFile",
+            "RepoUrl",
+            "SpaceHardware",
+            "SpaceInfo",
+            "SpaceRuntime",
+            "SpaceStage",
+            "UserLikes",
+        ],
+        "hfapi.models",
+    ),
+}
+__getattr__, __dir__ = lazy_names(__name__, globals(), _LAZY)
 
 __all__ = [
     "BadRequestError",
@@ -176,7 +234,8 @@ __all__ = [
     "whoami",
 ]
 
-# The root functions: bound methods of one default client, created at import time.
+# The root functions: bound methods of one default client, created at import time (cheap:
+# the client opens no connection until its first request).
 _default_api = HfApi()
 
 add_space_secret = _default_api.add_space_secret

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import warnings
 from typing import Optional
 
@@ -36,6 +35,8 @@ def login(
     if not new_session and HfFolder.get_token() is not None:
         return
     if token is None:
+        import getpass  # only when asking on the terminal (issue 14: import cost)
+
         token = getpass.getpass("Token: ")
     login_with(HfApi(), token, write_permission=write_permission)
     if add_to_git_credential:

@@ -11,8 +11,7 @@ import email.utils
 import re
 import socket
 import time
-from dataclasses import dataclass, field
-from typing import Any, FrozenSet, Iterator, List, Optional, Set, Union
+from typing import Any, FrozenSet, Iterator, List, NamedTuple, Optional, Set, Union
 from urllib.parse import urlsplit
 
 import requests
@@ -36,9 +35,11 @@ def is_retryable_method(method: str, retry: Optional[bool]) -> bool:
     return method.upper() in IDEMPOTENT_METHODS if retry is None else retry
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
+class RetryPolicy(NamedTuple):
     """When and how long to wait before sending a request again.
+
+    Immutable (a named tuple rather than a dataclass: ``dataclasses`` and the ``inspect``
+    it pulls in would cost ``import hfapi`` a few milliseconds, issue 14).
 
     Attributes:
         max_retries: retries after the first attempt.
@@ -50,7 +51,7 @@ class RetryPolicy:
     max_retries: int = 5
     base_wait: float = 0.5
     max_wait: float = 8.0
-    statuses: FrozenSet[int] = field(default_factory=lambda: frozenset({429, 500, 502, 503, 504}))
+    statuses: FrozenSet[int] = frozenset({429, 500, 502, 503, 504})
 
     def should_retry(self, attempt: int, outcome: Outcome, *, retryable: bool) -> bool:
         """Decide whether attempt number ``attempt`` (0-based) is followed by another.

@@ -18,15 +18,11 @@ it streams is resumed).
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import logging
 import os
-import platform
 import random
 import threading
 import time
-import uuid
-from dataclasses import dataclass
 from typing import (
     Any,
     Callable,
@@ -34,6 +30,7 @@ from typing import (
     Iterator,
     List,
     Mapping,
+    NamedTuple,
     Optional,
     Tuple,
     Union,
@@ -146,6 +143,8 @@ _TELEMETRY_PACKAGES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 
 @functools.lru_cache(maxsize=1)
 def _installed_frameworks() -> Tuple[str, ...]:
+    import importlib.metadata  # on first use only: it costs a few ms at import (issue 14)
+
     found = []
     for label, distributions in _TELEMETRY_PACKAGES:
         for dist in distributions:
@@ -168,6 +167,8 @@ def build_user_agent(
         >>> build_user_agent("mylib", "1.0", {"foo": "bar"})
         'mylib/1.0; hf_hub/0.16.4; hfapi/0.1.0; python/3.11.7; foo/bar'
     """
+    import platform  # not at import time: a script that sends nothing needs no user-agent
+
     parts = [
         f"{library_name or 'unknown'}/{library_version}",
         f"hf_hub/{constants.HF_HUB_COMPAT_VERSION}",
@@ -239,9 +240,11 @@ TimeoutArg = Union[Timeout, UseClientDefault]
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Call:
-    """One request as the caller described it, sent as many times as the policy says."""
+class _Call(NamedTuple):
+    """One request as the caller described it, sent as many times as the policy says.
+
+    A named tuple, not a dataclass, to keep ``dataclasses`` out of ``import hfapi``.
+    """
 
     method: str
     url: str
@@ -383,6 +386,8 @@ class HubSession:
         if call.rewind_to is not None:
             body.seek(call.rewind_to)
         # Header names are case-insensitive: a caller's ``x-request-id`` counts too.
+        import uuid  # deferred: it costs more at import than a lookup per request
+
         sent_headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(call.headers or {})
         trace_id = sent_headers.get("X-Request-Id") or str(uuid.uuid4())
         sent_headers.setdefault("X-Amzn-Trace-Id", trace_id)

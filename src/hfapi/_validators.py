@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import functools
-import inspect
 import re
 import warnings
-from typing import Any, Callable, Dict, Optional, Tuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Optional, Tuple, TypeVar, cast
 from urllib.parse import quote as _urlquote
 
 from . import constants
 from .errors import HFValidationError
+
+if TYPE_CHECKING:  # imported by the first check: ``import hfapi`` does without it (issue 14)
+    import inspect
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -267,17 +269,11 @@ def validate_hub_args(func: F) -> F:
         >>> @validate_hub_args
         ... def repo_info(self, repo_id: str, *, token=None): ...
     """
-    signature = inspect.signature(func)
-    rules = {name: rule for name, rule in _RULES.items() if name in signature.parameters}
-    if "repo_type" in signature.parameters and func.__name__ in _REPO_TYPE_CHECKED:
-        rules["repo_type"] = _check_repo_type
-    # An optional argument (``to_id=None``, ``revision=None``) may be left to ``None``.
-    optional = {n for n in rules if signature.parameters[n].default is None}
-    has_token = "token" in signature.parameters
     method = func.__name__
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        signature, rules, optional, has_token = _checks_of(func)
         if has_token and "use_auth_token" in kwargs:
             args, kwargs = _fold_legacy_token(signature, args, kwargs)
         if rules:
@@ -292,6 +288,27 @@ def validate_hub_args(func: F) -> F:
         return func(*args, **kwargs)
 
     return cast(F, wrapper)
+
+
+@functools.cache
+def _checks_of(
+    func: Callable[..., Any],
+) -> Tuple[inspect.Signature, Dict[str, Rule], FrozenSet[str], bool]:
+    """What :func:`validate_hub_args` checks for ``func``: its signature, the rule of each
+    checked argument, the optional ones among them, and whether it takes ``token``.
+
+    Worked out on the method's first call and kept: ``inspect.signature`` of every Hub
+    method at import time would cost ``import hfapi`` milliseconds (issue 14).
+    """
+    import inspect
+
+    signature = inspect.signature(func)
+    rules = {name: rule for name, rule in _RULES.items() if name in signature.parameters}
+    if "repo_type" in signature.parameters and func.__name__ in _REPO_TYPE_CHECKED:
+        rules["repo_type"] = _check_repo_type
+    # An optional argument (``to_id=None``, ``revision=None``) may be left to ``None``.
+    optional = frozenset(n for n in rules if signature.parameters[n].default is None)
+    return signature, rules, optional, "token" in signature.parameters
 
 
 def _fold_legacy_token(

@@ -7,22 +7,18 @@ for the reference client (``from huggingface_hub.hf_api import ModelInfo``) have
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_names
 from .api._base import _ApiBase
 from .api.commits import CommitsMixin
 from .api.discussions import DiscussionsMixin
 from .api.files import FilesMixin
 from .api.refs import RefsMixin
 from .api.repos import ReposMixin
-from .api.search import DatasetSearchArguments, ModelSearchArguments, SearchMixin
+from .api.search import SearchMixin
 from .api.spaces import SpacesMixin
 from .api.users import UsersMixin
-from .commit import (
-    CommitOperation,
-    CommitOperationAdd,
-    CommitOperationCopy,
-    CommitOperationDelete,
-)
-from .commit.multi_commits import plan_multi_commits
 from .download._mixin import DownloadsMixin
 from .errors import (
     BadRequestError,
@@ -33,34 +29,94 @@ from .errors import (
     RepositoryNotFoundError,
     RevisionNotFoundError,
 )
-from .models import (
-    BlobLfsInfo,
-    CommitInfo,
-    DatasetFilter,
-    DatasetInfo,
-    DatasetTags,
-    Discussion,
-    DiscussionComment,
-    DiscussionCommit,
-    DiscussionStatusChange,
-    DiscussionTitleChange,
-    DiscussionWithDetails,
-    GitCommitInfo,
-    GitRefInfo,
-    GitRefs,
-    MetricInfo,
-    ModelFilter,
-    ModelInfo,
-    ModelTags,
-    RepoFile,
-    RepoUrl,
-    SpaceHardware,
-    SpaceInfo,
-    SpaceRuntime,
-    SpaceStage,
-    UserLikes,
-    repo_type_and_id_from_hf_id,
-)
+
+if TYPE_CHECKING:  # imported on first access, see _LAZY below
+    from .api.search_arguments import DatasetSearchArguments, ModelSearchArguments
+    from .commit import (
+        CommitOperation,
+        CommitOperationAdd,
+        CommitOperationCopy,
+        CommitOperationDelete,
+    )
+    from .commit.multi_commits import plan_multi_commits
+    from .models import (
+        BlobLfsInfo,
+        CommitInfo,
+        DatasetFilter,
+        DatasetInfo,
+        DatasetTags,
+        Discussion,
+        DiscussionComment,
+        DiscussionCommit,
+        DiscussionStatusChange,
+        DiscussionTitleChange,
+        DiscussionWithDetails,
+        GitCommitInfo,
+        GitRefInfo,
+        GitRefs,
+        MetricInfo,
+        ModelFilter,
+        ModelInfo,
+        ModelTags,
+        RepoFile,
+        RepoUrl,
+        SpaceHardware,
+        SpaceInfo,
+        SpaceRuntime,
+        SpaceStage,
+        UserLikes,
+        repo_type_and_id_from_hf_id,
+    )
+
+#: The re-exported data classes and commit operations, imported when first read so that
+#: ``import hfapi`` does not pay for them (issue 14).
+_LAZY = {
+    **dict.fromkeys(
+        ["DatasetSearchArguments", "ModelSearchArguments"], "hfapi.api.search_arguments"
+    ),
+    **dict.fromkeys(
+        [
+            "CommitOperation",
+            "CommitOperationAdd",
+            "CommitOperationCopy",
+            "CommitOperationDelete",
+        ],
+        "hfapi.commit",
+    ),
+    "plan_multi_commits": "hfapi.commit.multi_commits",
+    **dict.fromkeys(
+        [
+            "BlobLfsInfo",
+            "CommitInfo",
+            "DatasetFilter",
+            "DatasetInfo",
+            "DatasetTags",
+            "Discussion",
+            "DiscussionComment",
+            "DiscussionCommit",
+            "DiscussionStatusChange",
+            "DiscussionTitleChange",
+            "DiscussionWithDetails",
+            "GitCommitInfo",
+            "GitRefInfo",
+            "GitRefs",
+            "MetricInfo",
+            "ModelFilter",
+            "ModelInfo",
+            "ModelTags",
+            "RepoFile",
+            "RepoUrl",
+            "SpaceHardware",
+            "SpaceInfo",
+            "SpaceRuntime",
+            "SpaceStage",
+            "UserLikes",
+            "repo_type_and_id_from_hf_id",
+        ],
+        "hfapi.models",
+    ),
+}
+__getattr__, __dir__ = lazy_names(__name__, globals(), _LAZY)
 
 __all__ = [
     "BadRequestError",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import logging
 import os
@@ -555,9 +556,9 @@ def test_installed_frameworks_detection(monkeypatch):
     def version(name):
         if name in versions:
             return versions[name]
-        raise session_module.importlib.metadata.PackageNotFoundError(name)
+        raise importlib.metadata.PackageNotFoundError(name)
 
-    monkeypatch.setattr(session_module.importlib.metadata, "version", version)
+    monkeypatch.setattr(importlib.metadata, "version", version)
     # the real (lru-cached) detection, captured before the autouse fixture replaced it
     assert REAL_FRAMEWORKS.__wrapped__() == ("torch/2.0.1", "tensorflow/2.13.0")
 

@@ -7,8 +7,7 @@ checks every call they make.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, Dict, Iterator, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional, TypeVar, Union
 
 import requests
 
@@ -23,6 +22,9 @@ from .._session import (
 )
 from .._validators import quote, validate_repo_type
 from ..auth import TokenArg, check_token_type, require_write_token, resolve_token
+
+if TYPE_CHECKING:  # concurrent.futures is imported by the first run_as_future (issue 14)
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 R = TypeVar("R")
 
@@ -190,6 +192,8 @@ class _ApiBase:
             >>> future = api.run_as_future(api.delete_file, "old.txt", "me/repo")
             >>> future.result()
         """
+        from concurrent.futures import ThreadPoolExecutor
+
         with self._future_lock:
             if self._future_pool is None:
                 self._future_pool = ThreadPoolExecutor(

@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Dict, Iterable, List, Literal, Optional, Union, overload
+from typing import (
+    TYPE_CHECKING,
+    BinaryIO,
+    Dict,
+    Iterable,
+    List,
+    Literal,
+    NamedTuple,
+    Optional,
+    Union,
+    overload,
+)
 
 from .. import constants
 from .._validators import INVALID_REPO_TYPE, normalize_repo_path, quote, validate_hub_args
-from ..commit.multi_commits import plan_multi_commits
-from ..commit.operations import CommitOperation, CommitOperationAdd, CommitOperationDelete
-from ..commit.patterns import (
-    DEFAULT_IGNORE_PATTERNS,
-    as_pattern_list,
-    filter_paths,
-    list_local_files,
-    remote_paths_to_delete,
-)
-from ..models.git import CommitInfo
-from ._commit_engine import CommitFlow
 from ._docs import F, with_shared_docs
 from .multi_commits import MultiCommitsMixin
+
+# The commit machinery (hashing, LFS transfers, thread pools) is imported by the methods
+# that commit, not with ``hfapi`` (issue 14: import cost).
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from ..commit.operations import CommitOperation, CommitOperationAdd, CommitOperationDelete
+    from ..models.git import CommitInfo
 
 #: Threads hashing the large files of an upload_folder (hashlib releases the GIL).
 _HASH_WORKERS = min(8, os.cpu_count() or 1)
@@ -176,6 +182,8 @@ class CommitsMixin(MultiCommitsMixin):
             >>> ops = [CommitOperationAdd("a.txt", b"hi"), CommitOperationDelete("old/")]
             >>> api.create_commit("me/repo", ops, commit_message="Refresh").oid
         """
+        from ._commit_engine import CommitFlow
+
         flow = CommitFlow(self)
 
         def job() -> CommitInfo:
@@ -291,6 +299,9 @@ class CommitsMixin(MultiCommitsMixin):
             >>> api.upload_file(path_or_fileobj="w.bin", path_in_repo="w.bin", repo_id="me/m")
             'https://huggingface.co/me/m/blob/main/w.bin'
         """
+
+        from ..commit.operations import CommitOperationAdd
+        from ._commit_engine import CommitFlow
 
         def job() -> str:
             self._checked_repo_type(repo_type, INVALID_REPO_TYPE)
@@ -493,6 +504,9 @@ class CommitsMixin(MultiCommitsMixin):
         multi_commits_verbose: bool,
     ) -> str:
         """``upload_folder`` in the calling thread: the operations, then one or more commits."""
+        from ..commit.multi_commits import plan_multi_commits
+        from ._commit_engine import CommitFlow
+
         self._checked_repo_type(upload.repo_type, INVALID_REPO_TYPE)
         if multi_commits and upload.revision not in (None, constants.DEFAULT_REVISION):
             raise ValueError("Multi-commits can only be pushed to the `main` branch.")
@@ -535,6 +549,15 @@ class CommitsMixin(MultiCommitsMixin):
         self, upload: "_FolderUpload"
     ) -> List[Union[CommitOperationAdd, CommitOperationDelete]]:
         """The deletions (listing order) then the additions (sorted) of an upload_folder."""
+        from ..commit.operations import CommitOperationDelete
+        from ..commit.patterns import (
+            DEFAULT_IGNORE_PATTERNS,
+            as_pattern_list,
+            filter_paths,
+            list_local_files,
+            remote_paths_to_delete,
+        )
+
         folder = _local_folder(upload.folder_path)
         prefix = f"{upload.destination}/" if upload.destination else ""
         # A new list: the caller's is not modified (the reference extends it in place).
@@ -605,6 +628,9 @@ class CommitsMixin(MultiCommitsMixin):
             >>> api.delete_file("old.txt", "me/repo").commit_url
             'https://huggingface.co/me/repo/commit/...'
         """
+        from ..commit.operations import CommitOperationDelete
+        from ._commit_engine import CommitFlow
+
         if commit_message is None:
             commit_message = f"Delete {path_in_repo} with huggingface_hub"
         return CommitFlow(self).create(
@@ -659,6 +685,9 @@ class CommitsMixin(MultiCommitsMixin):
             >>> api.delete_folder("logs", "me/repo").oid
             '5c1c...'
         """
+        from ..commit.operations import CommitOperationDelete
+        from ._commit_engine import CommitFlow
+
         if commit_message is None:
             commit_message = f"Delete folder {path_in_repo} with huggingface_hub"
         return CommitFlow(self).create(
@@ -674,9 +703,9 @@ class CommitsMixin(MultiCommitsMixin):
         )
 
 
-@dataclass(frozen=True)
-class _FolderUpload:
-    """What an ``upload_folder`` call uploads, and where."""
+class _FolderUpload(NamedTuple):
+    """What an ``upload_folder`` call uploads, and where (a named tuple: no ``dataclasses``
+    at import, issue 14)."""
 
     repo_id: str
     folder_path: Union[str, Path]
@@ -697,6 +726,9 @@ class _FolderUpload:
 
 def _hashed_additions(folder: str, prefix: str, relpaths: List[str]) -> List[CommitOperationAdd]:
     """One addition per file, in ``relpaths`` order; large files hashed in parallel."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..commit.operations import CommitOperationAdd
 
     def addition(relpath: str) -> CommitOperationAdd:
         return CommitOperationAdd(prefix + relpath, os.path.join(folder, relpath))

@@ -4,24 +4,25 @@ closing/reopening, merging, editing and hiding comments."""
 from __future__ import annotations
 
 import warnings
-from typing import Any, Dict, Iterator, Optional, cast
-
-from typing_extensions import Literal
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, cast
 
 from .._validators import check_str, validate_hub_args
-from ..models import (
-    Discussion,
-    DiscussionComment,
-    DiscussionEvent,
-    DiscussionStatusChange,
-    DiscussionTitleChange,
-    DiscussionWithDetails,
-    deserialize_event,
-    discussion_details_from_json,
-    discussion_from_json,
-)
 from ._base import _ApiBase
 from ._docs import with_shared_docs
+
+# The data classes are imported by the methods that build them, not with ``hfapi``
+# (issue 14: import cost).
+if TYPE_CHECKING:
+    from typing_extensions import Literal
+
+    from ..models import (
+        Discussion,
+        DiscussionComment,
+        DiscussionEvent,
+        DiscussionStatusChange,
+        DiscussionTitleChange,
+        DiscussionWithDetails,
+    )
 
 #: The description the Hub shows when none is given (the reference's text, word for word,
 #: so that discussions opened by either client look the same).
@@ -102,6 +103,8 @@ class DiscussionsMixin(_ApiBase):
             >>> [d.num for d in get_repo_discussions("me/repo") if d.is_pull_request]
             [4, 2]
         """
+        from ..models import discussion_from_json
+
         kind = self._checked_repo_type(repo_type)
         url = self._repo_api_url(repo_id, kind, "discussions")
         page = 0
@@ -146,6 +149,8 @@ class DiscussionsMixin(_ApiBase):
             >>> get_discussion_details("me/repo", 2).events[0].content
             'Adds Flax weights'
         """
+        from ..models import discussion_details_from_json
+
         num = check_discussion_num(discussion_num)
         kind = self._checked_repo_type(repo_type)
         url = self._repo_api_url(repo_id, kind, "discussions", str(num))
@@ -306,6 +311,8 @@ class DiscussionsMixin(_ApiBase):
             >>> comment_discussion("me/repo", 3, "Thanks, **fixed**!").id
             '648f1a2b3c4d5e6f70819207'
         """
+        from ..models import DiscussionComment
+
         num = check_discussion_num(discussion_num)
         kind = self._checked_repo_type(repo_type)
         check_text("comment", comment)
@@ -346,6 +353,8 @@ class DiscussionsMixin(_ApiBase):
             >>> rename_discussion("me/repo", 3, "Typo in the README").old_title
             'Typo'
         """
+        from ..models import DiscussionTitleChange
+
         num = check_discussion_num(discussion_num)
         kind = self._checked_repo_type(repo_type)
         check_text("new_title", new_title)
@@ -389,6 +398,8 @@ class DiscussionsMixin(_ApiBase):
             >>> change_discussion_status("me/repo", 3, "closed", comment="Done").new_status
             'closed'
         """
+        from ..models import DiscussionStatusChange
+
         if new_status not in _STATUSES:
             raise ValueError(f"Invalid status {new_status!r}, must be 'open' or 'closed'.")
         num = check_discussion_num(discussion_num)
@@ -433,6 +444,8 @@ class DiscussionsMixin(_ApiBase):
             >>> merge_pull_request("me/repo", 2).new_status
             'merged'
         """
+        from ..models import DiscussionStatusChange, deserialize_event
+
         num = check_discussion_num(discussion_num)
         kind = self._checked_repo_type(repo_type)
         answer = self._post_discussion_change(
@@ -480,6 +493,8 @@ class DiscussionsMixin(_ApiBase):
             >>> edit_discussion_comment("me/repo", 3, comment.id, "Fixed typo").edited
             True
         """
+        from ..models import DiscussionComment
+
         num = check_discussion_num(discussion_num)
         kind = self._checked_repo_type(repo_type)
         resource = f"comment/{_comment_segment(comment_id)}/edit"
@@ -522,6 +537,8 @@ class DiscussionsMixin(_ApiBase):
             >>> hide_discussion_comment("me/repo", 3, comment.id).hidden
             True
         """
+        from ..models import DiscussionComment
+
         num = check_discussion_num(discussion_num)
         kind = self._checked_repo_type(repo_type)
         resource = f"comment/{_comment_segment(comment_id)}/hide"
@@ -546,6 +563,8 @@ def _event_in(answer: Any, key: str) -> DiscussionEvent:
     Raises:
         ValueError: the answer has no such event.
     """
+    from ..models import deserialize_event
+
     if not isinstance(answer, dict) or not isinstance(answer.get(key), dict):
         raise ValueError(f"Unexpected answer from the Hub: no '{key}' event in it.")
     return deserialize_event(answer[key])

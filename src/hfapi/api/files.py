@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional, Union
 
 from .. import constants
 from .._validators import validate_hub_args
-from ..models import DatasetInfo, ModelInfo, RepoFile, SpaceInfo, repo_file_from_entry
 from ._base import _ApiBase
 from ._docs import with_shared_docs
 
-_INFO_CLASSES = {"model": ModelInfo, "dataset": DatasetInfo, "space": SpaceInfo}
+# Imported by the functions that use them, not with ``hfapi`` (issue 14: import cost).
+if TYPE_CHECKING:
+    from ..models import DatasetInfo, ModelInfo, RepoFile, SpaceInfo
 
 
 class FilesMixin(_ApiBase):
@@ -27,6 +28,9 @@ class FilesMixin(_ApiBase):
         token: Optional[Union[bool, str]],
         security_status: Optional[bool] = None,
     ) -> Any:
+        from ..models import DatasetInfo, ModelInfo, SpaceInfo
+
+        info_classes = {"model": ModelInfo, "dataset": DatasetInfo, "space": SpaceInfo}
         segments = () if revision is None else ("revision", self._quote(revision))
         params: Dict[str, bool] = {}
         if security_status:
@@ -40,7 +44,7 @@ class FilesMixin(_ApiBase):
             params=params,
             timeout=self._call_timeout(timeout),
         )
-        return _INFO_CLASSES[repo_type](**response.json())
+        return info_classes[repo_type](**response.json())
 
     @validate_hub_args
     @with_shared_docs
@@ -261,6 +265,8 @@ class FilesMixin(_ApiBase):
         repo_type: Optional[str],
         token: Optional[Union[bool, str]],
     ) -> Iterator[RepoFile]:
+        from ..models import repo_file_from_entry
+
         rev = self._quote(revision or constants.DEFAULT_REVISION)
         folders: List[str] = []
         if paths is None:

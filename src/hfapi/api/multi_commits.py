@@ -9,30 +9,27 @@ from __future__ import annotations
 
 import logging
 import warnings
-from typing import Iterator, List, Literal, Optional, Protocol, Union, cast
+from typing import TYPE_CHECKING, Iterator, List, Literal, Optional, Protocol, Union, cast
 
 from .._validators import INVALID_REPO_TYPE, validate_hub_args
-from ..commit.multi_commits import (
-    MultiCommitStrategy,
-    build_strategy,
-    parse_step_ids,
-    pr_description,
-    pr_title,
-    warn_experimental,
-)
-from ..commit.operations import CommitOperationAdd, CommitOperationDelete
 from ..errors import BadRequestError, MultiCommitException
-from ..models import (
-    Discussion,
-    DiscussionComment,
-    DiscussionStatusChange,
-    DiscussionTitleChange,
-    DiscussionWithDetails,
-    GitCommitInfo,
-)
 from ._base import _ApiBase
-from ._commit_engine import CommitFlow
 from ._docs import with_shared_docs
+
+# The commit machinery and the discussion data classes are imported by the steps that use
+# them, not with ``hfapi`` (issue 14: import cost).
+if TYPE_CHECKING:
+    from ..commit.multi_commits import MultiCommitStrategy
+    from ..commit.operations import CommitOperationAdd, CommitOperationDelete
+    from ..models import (
+        Discussion,
+        DiscussionComment,
+        DiscussionStatusChange,
+        DiscussionTitleChange,
+        DiscussionWithDetails,
+        GitCommitInfo,
+    )
+    from ._commit_engine import CommitFlow
 
 logger = logging.getLogger("hfapi.commit")
 
@@ -168,6 +165,8 @@ class _Run:
 
     def find_or_open_pr(self, strategy: MultiCommitStrategy) -> DiscussionWithDetails:
         """The draft pull request of this strategy, or a new one."""
+        from ..commit.multi_commits import pr_description, pr_title
+
         for discussion in self.api.get_repo_discussions(
             self.repo_id, repo_type=self.repo_type, token=self.token
         ):
@@ -198,6 +197,9 @@ class _Run:
         Raises:
             MultiCommitException: the PR is not (or no longer) this strategy's.
         """
+        from ..commit.multi_commits import parse_step_ids
+        from ..models import DiscussionComment
+
         comment = next((e for e in pr.events if isinstance(e, DiscussionComment)), None)
         if comment is None:
             raise MultiCommitException(f"PR #{pr.num} must have at least 1 comment")
@@ -247,6 +249,8 @@ class _Run:
         self, pr: DiscussionWithDetails, strategy: MultiCommitStrategy, comment_id: str
     ) -> None:
         """Commit each pending step on the PR, ticking it in the description after each."""
+        from ..commit.multi_commits import pr_description
+
         steps = strategy.steps
         for index, step in enumerate(steps, start=1):
             if step.completed:
@@ -382,6 +386,9 @@ class MultiCommitsMixin(_ApiBase):
             ...     deletion_commits=deletions, commit_message="Upload weights")
             'https://huggingface.co/me/m/discussions/3'
         """
+        from ..commit.multi_commits import build_strategy, warn_experimental
+        from ._commit_engine import CommitFlow
+
         warn_experimental("create_commits_on_pr")
         self._checked_repo_type(repo_type, INVALID_REPO_TYPE)
         strategy = build_strategy(addition_commits, deletion_commits)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union
 
 from .. import constants
 from .._validators import check_str, validate_hub_args
 from ..errors import HfHubHTTPError
-from ..models import GitCommitInfo, GitRefInfo, GitRefs
 from ._base import _ApiBase
 from ._docs import with_shared_docs
+
+# Imported by the functions that use them, not with ``hfapi`` (issue 14: import cost).
+if TYPE_CHECKING:
+    from ..models import GitCommitInfo, GitRefs
 
 
 class RefsMixin(_ApiBase):
@@ -40,6 +43,8 @@ class RefsMixin(_ApiBase):
         Example:
             >>> [tag.name for tag in list_repo_refs("gpt2").tags]
         """
+        from ..models import GitRefInfo, GitRefs
+
         data = self._request(
             "GET", self._repo_api_url(repo_id, repo_type, "refs"), token=token
         ).json()
@@ -81,6 +86,8 @@ class RefsMixin(_ApiBase):
             >>> list_repo_commits("gpt2")[-1].title
             'initial commit'
         """
+        from ..models import GitCommitInfo
+
         rev = self._quote(revision or constants.DEFAULT_REVISION)
         params = {"expand[]": "formatted"} if formatted else None
         listing = self._paginate(

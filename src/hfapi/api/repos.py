@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple, Union
 
 from .. import constants
 from .._validators import validate_hub_args, validate_repo_id
 from ..errors import HfHubHTTPError
-from ..models import RepoUrl
 from ._base import _ApiBase
 from ._docs import with_shared_docs
+
+# Imported by the functions that use them, not with ``hfapi`` (issue 14: import cost).
+if TYPE_CHECKING:
+    from ..models import RepoUrl
 
 _MOVE_DOC_HINT = (
     "\nFor additional documentation please see"
@@ -68,6 +71,8 @@ class ReposMixin(_ApiBase):
             >>> create_repo("alice/new-model", private=True)
             RepoUrl('https://huggingface.co/alice/new-model', ...)
         """
+        from ..models import RepoUrl
+
         kind = self._checked_repo_type(repo_type)
         _check_bool("private", private)
         if kind == constants.REPO_TYPE_SPACE:

@@ -1,5 +1,6 @@
-"""Search and listing: list_models, list_datasets, list_spaces, list_metrics, the tag
-catalogues, and the legacy ``ModelSearchArguments`` / ``DatasetSearchArguments``.
+"""Search and listing: list_models, list_datasets, list_spaces, list_metrics and the tag
+catalogues (the legacy ``ModelSearchArguments`` / ``DatasetSearchArguments`` built on them
+are in :mod:`hfapi.api.search_arguments`).
 
 The three repo listings are generators: nothing is checked or sent until the first
 item is asked for, pages are fetched one at a time as they are consumed, and a
@@ -13,28 +14,24 @@ import math
 import re
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
-from typing_extensions import Literal
-
 from .._validators import validate_hub_args
-from ..models import (
-    AttributeDictionary,
-    DatasetFilter,
-    DatasetInfo,
-    DatasetTags,
-    MetricInfo,
-    ModelFilter,
-    ModelInfo,
-    ModelTags,
-    SpaceInfo,
-    dataset_filter_query,
-    model_filter_query,
-)
-from ..models.search import clean_label
 from ._base import _ApiBase
 from ._docs import with_shared_docs
 
-if TYPE_CHECKING:  # the class assembled from the mixins, for the default argument
-    from ..hf_api import HfApi
+# Imported by the functions that use them, not with ``hfapi`` (issue 14: import cost).
+if TYPE_CHECKING:
+    from typing_extensions import Literal
+
+    from ..models import (
+        DatasetFilter,
+        DatasetInfo,
+        DatasetTags,
+        MetricInfo,
+        ModelFilter,
+        ModelInfo,
+        ModelTags,
+        SpaceInfo,
+    )
 
 Params = Dict[str, Any]
 Bounds = Tuple[float, float]
@@ -100,6 +97,8 @@ def models_query(
         >>> models_query("bert", None, None, None, None, 10, None, False, False)
         {'filter': 'bert', 'full': True, 'limit': 10}
     """
+    from ..models import ModelFilter, model_filter_query
+
     params: Params = {}
     if isinstance(filter, ModelFilter):
         params = model_filter_query(filter)
@@ -135,6 +134,8 @@ def datasets_query(
         >>> datasets_query(DatasetFilter(language="en"), None, None, None, None, None, True)
         {'search': '', 'filter': ['language:en'], 'full': True}
     """
+    from ..models import DatasetFilter, dataset_filter_query
+
     params: Params = {}
     if isinstance(filter, DatasetFilter):
         params = dataset_filter_query(filter)
@@ -307,6 +308,8 @@ class SearchMixin(_ApiBase):
         Example:
             >>> [m.modelId for m in list_models(author="google", sort="downloads", limit=3)]
         """
+        from ..models import ModelInfo
+
         bounds = emission_bounds(emissions_thresholds, cardData)
         params = models_query(
             filter, author, search, sort, direction, limit, full, cardData, fetch_config
@@ -353,6 +356,8 @@ class SearchMixin(_ApiBase):
         Example:
             >>> next(list_datasets(filter=DatasetFilter(language="fr"))).id
         """
+        from ..models import DatasetInfo
+
         params = datasets_query(filter, author, search, sort, direction, limit, full)
         for item in self._listing("datasets", params, limit, token):
             yield DatasetInfo(**item)
@@ -399,6 +404,8 @@ class SearchMixin(_ApiBase):
         Example:
             >>> [s.id for s in list_spaces(models="gpt2", limit=5)]
         """
+        from ..models import SpaceInfo
+
         params = spaces_query(
             filter, author, search, sort, direction, limit, datasets, models, linked, full
         )
@@ -420,6 +427,8 @@ class SearchMixin(_ApiBase):
             >>> [str(m) for m in list_metrics()][:1]
             ['Metric Name: accuracy']
         """
+        from ..models import MetricInfo
+
         answer = self._public_json("metrics")
         if not isinstance(answer, list):
             raise ValueError(f"Expected a JSON list of metrics, got {type(answer).__name__}.")
@@ -436,6 +445,8 @@ class SearchMixin(_ApiBase):
             >>> get_model_tags().library.PyTorch
             'pytorch'
         """
+        from ..models import ModelTags
+
         return ModelTags(self._public_json("models-tags-by-type"))
 
     def get_dataset_tags(self) -> DatasetTags:
@@ -449,77 +460,6 @@ class SearchMixin(_ApiBase):
             >>> get_dataset_tags().language.en
             'language:en'
         """
+        from ..models import DatasetTags
+
         return DatasetTags(self._public_json("datasets-tags-by-type"))
-
-
-# ---------------------------------------------------------------------------------------
-# Legacy exploration helpers
-# ---------------------------------------------------------------------------------------
-
-
-def _default_client() -> "HfApi":
-    # Imported here: ``hf_api`` assembles the mixins of this module.
-    from ..hf_api import HfApi
-
-    return HfApi()
-
-
-def _authors_and_names(repo_ids: Iterable[Optional[str]]) -> Tuple[Dict[str, str], Dict[str, str]]:
-    """Index repo ids as ``{raw author: cleaned}`` and ``{raw name: cleaned}``."""
-    authors: Dict[str, str] = {}
-    names: Dict[str, str] = {}
-    for repo_id in repo_ids:
-        if not repo_id:
-            continue
-        author, _, name = repo_id.rpartition("/")
-        if author:
-            authors[author] = clean_label(author)
-        names[name] = clean_label(name)
-    return authors, names
-
-
-class ModelSearchArguments(AttributeDictionary):
-    """Every value a model search can use, as nested attributes with tab completion.
-
-    Legacy and slow: building it lists every model of the Hub. Values whose key does not
-    start with a letter are reachable as ``args.group["key"]`` only.
-
-    Args:
-        api (`HfApi`, *optional*): the client to query (a default one otherwise).
-
-    Example:
-        >>> args = ModelSearchArguments()
-        >>> args.library.PyTorch, args.author.google
-        ('pytorch', 'google')
-    """
-
-    def __init__(self, api: Optional["HfApi"] = None) -> None:
-        super().__init__()
-        client = api if api is not None else _default_client()
-        self.update(client.get_model_tags())
-        authors, names = _authors_and_names(info.modelId for info in client.list_models())
-        self["model_name"] = AttributeDictionary(names)
-        self["author"] = AttributeDictionary(authors)
-
-
-class DatasetSearchArguments(AttributeDictionary):
-    """Every value a dataset search can use, as nested attributes with tab completion.
-
-    Legacy and slow: building it lists every dataset of the Hub.
-
-    Args:
-        api (`HfApi`, *optional*): the client to query (a default one otherwise).
-
-    Example:
-        >>> args = DatasetSearchArguments()
-        >>> args.language.en
-        'language:en'
-    """
-
-    def __init__(self, api: Optional["HfApi"] = None) -> None:
-        super().__init__()
-        client = api if api is not None else _default_client()
-        self.update(client.get_dataset_tags())
-        authors, names = _authors_and_names(info.id for info in client.list_datasets())
-        self["dataset_name"] = AttributeDictionary(names)
-        self["author"] = AttributeDictionary(authors)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any, Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, Optional
 
 from .. import constants
 from .._validators import check_str, validate_hub_args
 from ..auth import require_write_token
 from ..errors import HfHubHTTPError
-from ..models import RepoUrl, SpaceHardware, SpaceRuntime
 from ._base import _ApiBase
 from ._docs import with_shared_docs
 from .repos import _check_bool, _split_repo_id
+
+# Imported by the functions that use them, not with ``hfapi`` (issue 14: import cost).
+if TYPE_CHECKING:
+    from ..models import RepoUrl, SpaceHardware, SpaceRuntime
 
 #: Said when a sleep time is asked for a Space on free hardware: the Hub accepts the
 #: request but keeps its fixed sleep time there.
@@ -149,6 +152,8 @@ class SpacesMixin(_ApiBase):
             >>> get_space_runtime("alice/demo").stage
             'RUNNING'
         """
+        from ..models import SpaceRuntime
+
         return SpaceRuntime(self._space_call("GET", repo_id, "runtime", token=token).json())
 
     @validate_hub_args
@@ -188,6 +193,8 @@ class SpacesMixin(_ApiBase):
             >>> request_space_hardware("alice/demo", SpaceHardware.T4_SMALL).requested_hardware
             't4-small'
         """
+        from ..models import SpaceHardware, SpaceRuntime
+
         flavor = _check_name("hardware", hardware)
         _check_sleep_time(sleep_time, optional=True)
         if sleep_time is not None and flavor == SpaceHardware.CPU_BASIC:
@@ -225,6 +232,8 @@ class SpacesMixin(_ApiBase):
             >>> set_space_sleep_time("alice/demo", 3600).sleep_time
             3600
         """
+        from ..models import SpaceHardware, SpaceRuntime
+
         _check_sleep_time(sleep_time)
         body = {"seconds": sleep_time}
         response = self._space_call("POST", repo_id, "sleeptime", token=token, body=body)
@@ -258,6 +267,8 @@ class SpacesMixin(_ApiBase):
             >>> pause_space("alice/demo").stage
             'PAUSED'
         """
+        from ..models import SpaceRuntime
+
         return SpaceRuntime(self._space_call("POST", repo_id, "pause", token=token).json())
 
     @validate_hub_args
@@ -283,6 +294,8 @@ class SpacesMixin(_ApiBase):
             >>> restart_space("alice/demo").stage
             'BUILDING'
         """
+        from ..models import SpaceRuntime
+
         return SpaceRuntime(self._space_call("POST", repo_id, "restart", token=token).json())
 
     # -- duplication ---------------------------------------------------------------------
@@ -322,6 +335,8 @@ class SpacesMixin(_ApiBase):
             >>> duplicate_space("multimodalart/dreambooth-training", "my-dreambooth")
             RepoUrl('https://huggingface.co/spaces/alice/my-dreambooth', ...)
         """
+        from ..models import RepoUrl
+
         if private is not None:
             _check_bool("private", private)
         _check_bool("exist_ok", exist_ok)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 import requests
-from typing_extensions import Literal
 
 from .._validators import check_user_name, quote, validate_hub_args
 from ..errors import LocalTokenNotFoundError
-from ..models import UserLikes
 from ._base import _ApiBase
 from ._docs import with_shared_docs
+
+# Imported by the functions that use them, not with ``hfapi`` (issue 14: import cost).
+if TYPE_CHECKING:
+    from typing_extensions import Literal
+
+    from ..models import UserLikes
 
 
 class UsersMixin(_ApiBase):
@@ -132,6 +136,8 @@ class UsersMixin(_ApiBase):
             >>> list_liked_repos("alice").models
             ['gpt2']
         """
+        from ..models import UserLikes
+
         if user is None:
             me = self._whoami(token)
             if me.get("type") != "user":

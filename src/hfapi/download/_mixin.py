@@ -7,10 +7,9 @@ functions use the global endpoint.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple, Union, cast
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union, cast
 
 import requests
 
@@ -18,12 +17,12 @@ from .. import constants
 from .._validators import check_positive_int, validate_hub_args, validate_repo_type
 from ..api.files import FilesMixin
 from ..auth import TokenArg
-from ..commit.patterns import filter_paths
 from ..errors import OfflineModeIsEnabled
-from .cache import RepoCache, cache_root, relative_filename, repo_folder_name
-from .fetch import FileRequest, UseSymlinks, check_use_symlinks, download_file, make_request
-from .snapshot import cached_snapshot, fetch_all
-from .transfer import Remote
+
+# Imported by the functions that use them, not with ``hfapi`` (issue 14: import cost).
+if TYPE_CHECKING:
+    from .fetch import UseSymlinks
+    from .transfer import Remote
 
 __all__ = ["DownloadsMixin"]
 
@@ -50,6 +49,8 @@ class DownloadsMixin(FilesMixin):
     """Downloads into the shared cache (see :mod:`hfapi.download`)."""
 
     def _remote(self, token: TokenArg) -> Remote:
+        from .transfer import Remote
+
         return Remote(self._http, self.endpoint, self._user_agent(), self._resolve_token(token))
 
     @validate_hub_args
@@ -113,6 +114,8 @@ class DownloadsMixin(FilesMixin):
         Example:
             >>> path = api.hf_hub_download("gpt2", "config.json")
         """
+        from .fetch import download_file, make_request
+
         _refuse_unsupported(proxies, force_filename, legacy_cache_layout)
         request = make_request(
             repo_id,
@@ -178,6 +181,10 @@ class DownloadsMixin(FilesMixin):
         Example:
             >>> folder = api.snapshot_download("gpt2", allow_patterns="*.json")
         """
+        from .cache import RepoCache, cache_root, relative_filename, repo_folder_name
+        from .fetch import FileRequest, check_use_symlinks, download_file
+        from .snapshot import cached_snapshot, fetch_all
+
         _refuse_unsupported(proxies, None, False)
         check_positive_int("max_workers", max_workers)
         check_use_symlinks(local_dir_use_symlinks)
@@ -210,6 +217,7 @@ class DownloadsMixin(FilesMixin):
             skip_if_cached=True,
         )
         remote = self._remote(token)
+        import dataclasses  # here, not at import time (issue 14: import cost)
 
         def fetch_one(name: str) -> str:
             request = dataclasses.replace(template, filename=relative_filename(name, None))
@@ -230,6 +238,8 @@ class DownloadsMixin(FilesMixin):
         ignore_patterns: Union[List[str], str, None],
     ) -> Tuple[str, List[str]]:
         """The commit ``revision`` points at, and the files to fetch from it."""
+        from ..commit.patterns import filter_paths
+
         # ``repo_info`` is annotated ``Optional[str]`` (the reference's signature) but
         # resolves a bool token like every method.
         info = self.repo_info(

@@ -9,7 +9,6 @@ not know are kept as attributes, as the Hub adds fields over time.
 from __future__ import annotations
 
 import inspect
-import pprint
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, ClassVar, Dict, NamedTuple, Optional, Tuple
@@ -93,6 +92,8 @@ class HubObject:
             kwargs[row.wire] = value
 
     def __repr__(self) -> str:
+        import pprint  # only when a repr is asked for (issue 14: import cost)
+
         body = pprint.pformat(vars(self), width=119, compact=True, sort_dicts=True)
         name = type(self).__name__
         if "\n" not in body:
