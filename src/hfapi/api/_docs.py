@@ -31,3 +31,25 @@ def with_shared_docs(func: F) -> F:
             doc = doc.replace("{" + key + "}", text)
         func.__doc__ = doc
     return func
+
+
+_COMMIT_DOCS = {
+    "commit_description": "commit_description (`str`, *optional*): the commit's longer"
+    " description.",
+    "create_pr": "create_pr (`bool`, *optional*): open a pull request with the commit instead"
+    " of pushing to ``revision`` (the branch the PR targets).",
+    "parent_commit": "parent_commit (`str`, *optional*): commit id (5 to 40 hex characters)"
+    " the branch must still be at, else the Hub refuses the commit (412); with"
+    " ``create_pr``, the PR is based on it.",
+    "run_as_future": "run_as_future (`bool`, *optional*): run on the client's background"
+    " worker (jobs run one at a time, in order) and return a ``Future``.",
+}
+
+
+def with_commit_docs(func: F) -> F:
+    """Shared parameter texts: the project-wide ones, then the commit ones."""
+    func = with_shared_docs(func)
+    if func.__doc__:
+        for key, text in _COMMIT_DOCS.items():
+            func.__doc__ = func.__doc__.replace("{" + key + "}", text)
+    return func

@@ -1,25 +1,24 @@
-"""Commits and uploads: create_commit, upload_file, upload_folder, delete_file, delete_folder."""
+"""Commits and uploads: create_commit, upload_file, upload_folder (deletions: :mod:`.deletes`)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import (
     TYPE_CHECKING,
     BinaryIO,
-    Dict,
     Iterable,
     List,
     Literal,
-    NamedTuple,
     Optional,
     Union,
     overload,
 )
 
 from .. import constants
-from .._validators import INVALID_REPO_TYPE, normalize_repo_path, quote, validate_hub_args
-from ._docs import F, with_shared_docs
+from .._validators import INVALID_REPO_TYPE, quote, validate_hub_args
+from ._docs import with_commit_docs as _docs
+from ._folders import FolderUpload, hashed_additions, local_folder, url_revision
+from .deletes import DeletesMixin
 from .multi_commits import MultiCommitsMixin
 
 # The commit machinery (hashing, LFS transfers, thread pools) is imported by the methods
@@ -30,33 +29,6 @@ if TYPE_CHECKING:
     from ..commit.operations import CommitOperation, CommitOperationAdd, CommitOperationDelete
     from ..models.git import CommitInfo
 
-#: Threads hashing the large files of an upload_folder (hashlib releases the GIL).
-_HASH_WORKERS = min(8, os.cpu_count() or 1)
-#: Files smaller than this are hashed in the calling thread: for small files a thread
-#: hand-off costs more than the hashing (measured: 0.75 s vs 0.2 s for 5,000 files).
-_PARALLEL_HASH_MIN_SIZE = 4 * 1024 * 1024
-
-_COMMIT_DOCS = {
-    "commit_description": "commit_description (`str`, *optional*): the commit's longer"
-    " description.",
-    "create_pr": "create_pr (`bool`, *optional*): open a pull request with the commit instead"
-    " of pushing to ``revision`` (the branch the PR targets).",
-    "parent_commit": "parent_commit (`str`, *optional*): commit id (5 to 40 hex characters)"
-    " the branch must still be at, else the Hub refuses the commit (412); with"
-    " ``create_pr``, the PR is based on it.",
-    "run_as_future": "run_as_future (`bool`, *optional*): run on the client's background"
-    " worker (jobs run one at a time, in order) and return a ``Future``.",
-}
-
-
-def _docs(func: F) -> F:
-    """Shared parameter texts: the project-wide ones, then the commit ones."""
-    func = with_shared_docs(func)
-    if func.__doc__:
-        for key, text in _COMMIT_DOCS.items():
-            func.__doc__ = func.__doc__.replace("{" + key + "}", text)
-    return func
-
 
 def _default_folder_message(path_in_repo: str) -> str:
     # The documented default names the destination; the root gets the 0.16.4 code's text.
@@ -65,7 +37,7 @@ def _default_folder_message(path_in_repo: str) -> str:
     return "Upload folder using huggingface_hub"
 
 
-class CommitsMixin(MultiCommitsMixin):
+class CommitsMixin(DeletesMixin, MultiCommitsMixin):
     """Commit and upload methods of :class:`hfapi.HfApi`."""
 
     # The default call returns the result; run_as_future=True returns a Future of it.
@@ -333,7 +305,7 @@ class CommitsMixin(MultiCommitsMixin):
         revision: Optional[str],
         path_in_repo: str,
     ) -> str:
-        where = _url_revision(info, revision)
+        where = url_revision(info, revision)
         # The path where the file landed (the reference pastes the raw one: "/x" -> "//x").
         return f"{self._web_url(repo_id, repo_type)}/blob/{where}/{path_in_repo}"
 
@@ -472,7 +444,7 @@ class CommitsMixin(MultiCommitsMixin):
 
         def job() -> str:
             return self._upload_folder(
-                _FolderUpload(
+                FolderUpload(
                     repo_id=repo_id,
                     folder_path=folder_path,
                     path_in_repo=path_in_repo,
@@ -495,7 +467,7 @@ class CommitsMixin(MultiCommitsMixin):
 
     def _upload_folder(
         self,
-        upload: "_FolderUpload",
+        upload: "FolderUpload",
         *,
         commit_message: str,
         commit_description: Optional[str],
@@ -540,13 +512,13 @@ class CommitsMixin(MultiCommitsMixin):
                 create_pr=upload.create_pr,
                 parent_commit=parent_commit,
             )
-            where = _url_revision(info, upload.revision)
+            where = url_revision(info, upload.revision)
         return (
             f"{self._web_url(upload.repo_id, upload.repo_type)}/tree/{where}/{upload.destination}"
         )
 
     def _folder_operations(
-        self, upload: "_FolderUpload"
+        self, upload: "FolderUpload"
     ) -> List[Union[CommitOperationAdd, CommitOperationDelete]]:
         """The deletions (listing order) then the additions (sorted) of an upload_folder."""
         from ..commit.operations import CommitOperationDelete
@@ -558,7 +530,7 @@ class CommitsMixin(MultiCommitsMixin):
             remote_paths_to_delete,
         )
 
-        folder = _local_folder(upload.folder_path)
+        folder = local_folder(upload.folder_path)
         prefix = f"{upload.destination}/" if upload.destination else ""
         # A new list: the caller's is not modified (the reference extends it in place).
         ignore = (as_pattern_list(upload.ignore_patterns) or []) + DEFAULT_IGNORE_PATTERNS
@@ -579,189 +551,10 @@ class CommitsMixin(MultiCommitsMixin):
         relpaths = filter_paths(
             list_local_files(folder), allow_patterns=upload.allow_patterns, ignore_patterns=ignore
         )
-        additions = _hashed_additions(folder, prefix, relpaths)
+        additions = hashed_additions(folder, prefix, relpaths)
         added = {op.path_in_repo for op in additions}
         operations: List[Union[CommitOperationAdd, CommitOperationDelete]] = [
             CommitOperationDelete(path, is_folder=False) for path in to_delete if path not in added
         ]
         operations.extend(additions)
         return operations
-
-    @validate_hub_args
-    @_docs
-    def delete_file(
-        self,
-        path_in_repo: str,
-        repo_id: str,
-        *,
-        token: Optional[str] = None,
-        repo_type: Optional[str] = None,
-        revision: Optional[str] = None,
-        commit_message: Optional[str] = None,
-        commit_description: Optional[str] = None,
-        create_pr: Optional[bool] = None,
-        parent_commit: Optional[str] = None,
-    ) -> CommitInfo:
-        """Delete one file in a commit (a path ending with ``/`` deletes a folder).
-
-        Args:
-            path_in_repo (`str`): the file, e.g. ``"checkpoints/weights.bin"``.
-            {repo_id}
-            {token}
-            {repo_type}
-            revision (`str`, *optional*): branch to commit to; ``main`` by default.
-            commit_message (`str`, *optional*): default
-                ``Delete <path_in_repo> with huggingface_hub``.
-            {commit_description}
-            {create_pr}
-            {parent_commit}
-
-        Returns:
-            :class:`CommitInfo`.
-
-        Raises:
-            ValueError: invalid path or argument.
-            EntryNotFoundError: the file does not exist.
-            RepositoryNotFoundError, RevisionNotFoundError, HfHubHTTPError: Hub errors.
-
-        Example:
-            >>> api.delete_file("old.txt", "me/repo").commit_url
-            'https://huggingface.co/me/repo/commit/...'
-        """
-        from ..commit.operations import CommitOperationDelete
-        from ._commit_engine import CommitFlow
-
-        if commit_message is None:
-            commit_message = f"Delete {path_in_repo} with huggingface_hub"
-        return CommitFlow(self).create(
-            repo_id,
-            [CommitOperationDelete(path_in_repo)],
-            commit_message=commit_message,
-            commit_description=commit_description,
-            token=token,
-            repo_type=repo_type,
-            revision=revision,
-            create_pr=create_pr,
-            parent_commit=parent_commit,
-        )
-
-    @validate_hub_args
-    @_docs
-    def delete_folder(
-        self,
-        path_in_repo: str,
-        repo_id: str,
-        *,
-        token: Optional[str] = None,
-        repo_type: Optional[str] = None,
-        revision: Optional[str] = None,
-        commit_message: Optional[str] = None,
-        commit_description: Optional[str] = None,
-        create_pr: Optional[bool] = None,
-        parent_commit: Optional[str] = None,
-    ) -> CommitInfo:
-        """Delete a folder and everything below it in a commit.
-
-        Args:
-            path_in_repo (`str`): the folder, e.g. ``"checkpoints/1fec34a"``.
-            {repo_id}
-            {token}
-            {repo_type}
-            revision (`str`, *optional*): branch to commit to; ``main`` by default.
-            commit_message (`str`, *optional*): default
-                ``Delete folder <path_in_repo> with huggingface_hub``.
-            {commit_description}
-            {create_pr}
-            {parent_commit}
-
-        Returns:
-            :class:`CommitInfo`.
-
-        Raises:
-            ValueError: invalid path or argument.
-            RepositoryNotFoundError, RevisionNotFoundError, HfHubHTTPError: Hub errors.
-
-        Example:
-            >>> api.delete_folder("logs", "me/repo").oid
-            '5c1c...'
-        """
-        from ..commit.operations import CommitOperationDelete
-        from ._commit_engine import CommitFlow
-
-        if commit_message is None:
-            commit_message = f"Delete folder {path_in_repo} with huggingface_hub"
-        return CommitFlow(self).create(
-            repo_id,
-            [CommitOperationDelete(path_in_repo, is_folder=True)],
-            commit_message=commit_message,
-            commit_description=commit_description,
-            token=token,
-            repo_type=repo_type,
-            revision=revision,
-            create_pr=create_pr,
-            parent_commit=parent_commit,
-        )
-
-
-class _FolderUpload(NamedTuple):
-    """What an ``upload_folder`` call uploads, and where (a named tuple: no ``dataclasses``
-    at import, issue 14)."""
-
-    repo_id: str
-    folder_path: Union[str, Path]
-    path_in_repo: Optional[str]
-    repo_type: Optional[str]
-    revision: Optional[str]
-    token: Optional[str]
-    create_pr: Optional[bool]
-    allow_patterns: Optional[Union[List[str], str]]
-    ignore_patterns: Optional[Union[List[str], str]]
-    delete_patterns: Optional[Union[List[str], str]]
-
-    @property
-    def destination(self) -> str:
-        """The normalised destination folder (``""`` for the root)."""
-        return normalize_repo_path(self.path_in_repo or "", folder=True)
-
-
-def _hashed_additions(folder: str, prefix: str, relpaths: List[str]) -> List[CommitOperationAdd]:
-    """One addition per file, in ``relpaths`` order; large files hashed in parallel."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from ..commit.operations import CommitOperationAdd
-
-    def addition(relpath: str) -> CommitOperationAdd:
-        return CommitOperationAdd(prefix + relpath, os.path.join(folder, relpath))
-
-    large = [
-        relpath
-        for relpath in relpaths
-        if os.path.getsize(os.path.join(folder, relpath)) >= _PARALLEL_HASH_MIN_SIZE
-    ]
-    by_path: Dict[str, CommitOperationAdd] = {}
-    if len(large) > 1 and _HASH_WORKERS > 1:
-        with ThreadPoolExecutor(_HASH_WORKERS, thread_name_prefix="hfapi-hash") as pool:
-            by_path.update(zip(large, pool.map(addition, large)))
-    return [by_path.get(relpath) or addition(relpath) for relpath in relpaths]
-
-
-def _local_folder(folder_path: Union[str, Path]) -> str:
-    """The absolute, resolved folder to upload, or a clear error."""
-    if not isinstance(folder_path, (str, os.PathLike)):
-        raise TypeError(f"`folder_path` must be a str or Path, not {type(folder_path).__name__}.")
-    # realpath("") is the working directory: an empty string must not upload it.
-    if str(folder_path) == "":
-        raise ValueError(
-            "`folder_path` is empty: pass the folder to upload ('.' for the current one)."
-        )
-    folder = os.path.realpath(os.path.expanduser(str(folder_path)))
-    if not os.path.isdir(folder):
-        raise ValueError(f"Provided path: '{folder}' is not a directory")
-    return folder
-
-
-def _url_revision(info: CommitInfo, revision: Optional[str]) -> str:
-    """Revision segment of a returned web URL: the new PR (encoded), else as given."""
-    if info.pr_revision is not None:
-        return quote(info.pr_revision)
-    return revision or constants.DEFAULT_REVISION
