@@ -76,9 +76,9 @@ def report(results: Dict[str, Any]) -> str:
         f"{machine['date']}: {machine['cpus']} CPUs ({machine['cpu']}), Python"
         f" {machine['python']}, huggingface_hub {machine['reference']}; big:"
         f" {sizes['big'] / MiB:.0f} MiB, folder: {results['files']['folder']} files, lfs:"
-        f" {results['files']['lfs']} files of {sizes['lfs'] / results['files']['lfs'] / 1e6:.0f}"
-        f" MB; hub knobs: {results['knobs'] or 'defaults'}; file creation in the hub's"
-        f" directory {results['file_create_ms']:.2f} ms",
+        f" {results['files']['lfs']} files of {results['lfs_mb']} MB; hub knobs:"
+        f" {results['knobs'] or 'defaults'}; file creation in the hub's directory"
+        f" {results['file_create_ms']:.2f} ms",
         "",
     ]
     rows = [["network", "workload", "client", "wall s", "MiB/s", "RSS +MiB"]]

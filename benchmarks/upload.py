@@ -439,13 +439,19 @@ def parse_args() -> argparse.Namespace:
 
 
 def make_data(args: argparse.Namespace, work: str) -> Tuple[Dict[str, str], Dict[str, int]]:
-    """Write the data of every workload; return their paths and sizes in bytes."""
+    """Write the data of the workloads to run; return their paths and sizes in bytes.
+
+    The big file is always written: its oid serves the raw PUT limits.
+    """
     paths = {w: os.path.join(work, w) for w in WORKLOADS}
-    total = args.size_mib * MiB + args.lfs_files * args.lfs_mb * 10**6
-    print(f"Writing {total / MiB:.0f} MiB + {args.files} files in {work}", flush=True)
-    make_big_file(paths["big"], args.size_mib * MiB)
-    sizes = {"big": args.size_mib * MiB, "folder": make_folder(paths["folder"], args.files)}
-    sizes["lfs"] = make_lfs_folder(paths["lfs"], args.lfs_files, args.lfs_mb * 10**6)
+    wanted = [args.only] if args.only else WORKLOADS
+    print(f"Writing the data of {', '.join(wanted)} in {work}", flush=True)
+    make_big_file(paths["big"], args.size_mib * MiB if "big" in wanted else 1)
+    sizes = {"big": args.size_mib * MiB}
+    if "folder" in wanted:
+        sizes["folder"] = make_folder(paths["folder"], args.files)
+    if "lfs" in wanted:
+        sizes["lfs"] = make_lfs_folder(paths["lfs"], args.lfs_files, args.lfs_mb * 10**6)
     return paths, sizes
 
 
@@ -500,6 +506,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     results = {"machine": machine_info(), "repeat": args.repeat, "data_bytes": sizes}
     results.update(files={"big": 1, "folder": args.files, "lfs": args.lfs_files})
+    results["lfs_mb"] = args.lfs_mb
     results.update(knobs=" ".join(args.set), file_create_ms=create_ms, networks=networks)
     print("\n" + report(results))
     if args.json:
