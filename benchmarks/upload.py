@@ -4,11 +4,13 @@
 Workloads, sent to a local Hub (``python -m hfapi.hub``) running in its own process:
 ``big``, one random file (1 GiB) with ``upload_file``, multipart in 16 MiB parts with the
 Hub's default knobs; ``folder``, 5,000 text files of 1-4 KiB in 50 folders with
-``upload_folder``. Each upload runs in a fresh worker process against a fresh Hub, so RSS
-figures are clean and every byte is really sent (a Hub's object stores are shared by its
-repos). Limits use the same data: hashlib SHA-256 of the file, a plain ``requests`` PUT of it
-to a real upload URL of the Hub, the multipart path driven by hand, and one hand-built NDJSON
-commit of the folder. See ``benchmarks/README.md``.
+``upload_folder``; ``lfs``, 20 random files of 50 MB in one ``upload_folder`` commit. Each
+workload runs on loopback (0 ms) and under the hub's network emulation (50 ms RTT,
+200 Mbit/s per connection by default; ``--networks``). Each upload runs in a fresh worker
+process against a fresh Hub, so RSS figures are clean and every byte is really sent (a
+Hub's object stores are shared by its repos). Limits use the same data: hashlib SHA-256 of
+the file, a plain ``requests`` PUT of it to a real upload URL of the Hub, the multipart path
+driven by hand, and one hand-built NDJSON commit of the folder. See ``benchmarks/README.md``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import argparse
 import base64
 import hashlib
 import json
-import math
 import os
 import platform
 import random
@@ -32,10 +33,13 @@ from importlib.metadata import version
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import requests
+from _upload_report import report
 
 MiB = 1024 * 1024
 CLIENTS = ("hfapi", "reference")
-WORKLOADS = ("big", "folder")
+WORKLOADS = ("big", "folder", "lfs")
+#: ``--quick``: sizes for a run of about a minute per network.
+QUICK = {"size_mib": 64, "files": 500, "lfs_files": 20, "lfs_mb": 2, "quiet_wait": 0.0, "redo": 0}
 ADMIN = "hf_bench_admin"
 ADMIN_AUTH = {"authorization": f"Bearer {ADMIN}"}
 
@@ -63,6 +67,14 @@ def make_folder(root: str, count: int) -> int:
             handle.write(base64.encodebytes(os.urandom(size))[:size])
         total += size
     return total
+
+
+def make_lfs_folder(root: str, count: int, size: int) -> int:
+    """Write ``count`` random ``*.bin`` files of ``size`` bytes (LFS by name); return the bytes."""
+    os.makedirs(root, exist_ok=True)
+    for index in range(count):
+        make_big_file(os.path.join(root, f"weights-{index:02d}.bin"), size)
+    return count * size
 
 
 def folder_files(root: str) -> List[Tuple[str, str]]:
@@ -186,16 +198,41 @@ def time_sha256(path: str) -> Tuple[float, str]:
     return time.perf_counter() - start, digest.hexdigest()
 
 
-def upload_action(hub: Hub, repo: str, oid: str, size: int) -> Dict[str, Any]:
-    """The ``upload`` action that the Hub's LFS batch endpoint gives for a new object."""
+def upload_actions(hub: Hub, repo: str, objects: List[Tuple[str, int]]) -> List[Dict[str, Any]]:
+    """The ``upload`` actions that the Hub's LFS batch endpoint gives for new objects."""
     response = requests.post(
         f"{hub.url}/{repo}.git/info/lfs/objects/batch",
-        json={"operation": "upload", "objects": [{"oid": oid, "size": size}]},
+        json={"operation": "upload", "objects": [{"oid": o, "size": n} for o, n in objects]},
         auth=("access_token", hub.token),
         headers={"Accept": "application/vnd.git-lfs+json"},
     )
     response.raise_for_status()
-    return dict(response.json()["objects"][0]["actions"]["upload"])
+    return [dict(found["actions"]["upload"]) for found in response.json()["objects"]]
+
+
+def upload_action(hub: Hub, repo: str, oid: str, size: int) -> Dict[str, Any]:
+    """The ``upload`` action for one new object."""
+    return upload_actions(hub, repo, [(oid, size)])[0]
+
+
+def time_raw_lfs(hub: Hub, root: str) -> Dict[str, float]:
+    """Hash every file of ``root``, then PUT each one in turn on one connection.
+
+    The sequential path without any round trip but the batch call's: hashing and sending
+    do not overlap, so a client that overlaps them, or sends on several connections, may
+    beat it under emulated latency.
+    """
+    files = [path for path, _ in folder_files(root)]
+    hashed = [time_sha256(path) for path in files]
+    objects = [(oid, os.path.getsize(path)) for path, (_, oid) in zip(files, hashed)]
+    session = requests.Session()
+    start = time.perf_counter()
+    actions = upload_actions(hub, hub.create_repo("raw-lfs"), objects)
+    for path, action in zip(files, actions):
+        with open(path, "rb") as body:
+            session.put(action["href"], data=body).raise_for_status()
+    put = time.perf_counter() - start
+    return {"hash_s": sum(seconds for seconds, _ in hashed), "raw_put_s": put}
 
 
 def time_raw_put(hub: Hub, path: str, oid: str) -> float:
@@ -242,8 +279,10 @@ def time_raw_commit(hub: Hub, root: str) -> float:
     return time.perf_counter() - start
 
 
-def measure_limits(args: argparse.Namespace, workload: str, path: str, oid: str) -> Dict[str, Any]:
-    """One sample of each limit of a workload, each on a fresh hub."""
+def measure_limits(
+    args: argparse.Namespace, knobs: List[str], workload: str, path: str, oid: str
+) -> Dict[str, Any]:
+    """One sample of each limit of a workload, each on a fresh hub with ``knobs``."""
     measures: Dict[str, Callable[[Hub], float]] = {
         "hash_s": lambda hub: time_sha256(path)[0],
         "raw_put_s": lambda hub: time_raw_put(hub, path, oid),
@@ -252,11 +291,16 @@ def measure_limits(args: argparse.Namespace, workload: str, path: str, oid: str)
     if workload == "folder":
         measures = {"commit_s": lambda hub: time_raw_commit(hub, path)}
     limits = {}
-    for name, measure in measures.items():
-        with Hub(args.hub_dir, args.set) as hub:
+    for name, measure in measures.items() if workload != "lfs" else ():
+        with Hub(args.hub_dir, knobs) as hub:
             warm(path)
             wait_for_quiet(args.quiet_wait)
             limits[name] = measure(hub)
+    if workload == "lfs":
+        with Hub(args.hub_dir, knobs) as hub:
+            warm(path)
+            wait_for_quiet(args.quiet_wait)
+            limits.update(time_raw_lfs(hub, path))
     return limits
 
 
@@ -287,7 +331,7 @@ def worker(args: argparse.Namespace) -> None:
         profiler = cProfile.Profile()
         profiler.enable()
     machine, own, start = cpu_seconds(), cpu_seconds(os.getpid()), time.perf_counter()
-    if args.workload == "big":
+    if args.workload == "big":  # folder and lfs are both one upload_folder commit
         api.upload_file(path_or_fileobj=args.path, path_in_repo="big.bin", repo_id=args.repo)
     else:
         api.upload_folder(folder_path=args.path, repo_id=args.repo)
@@ -300,11 +344,13 @@ def worker(args: argparse.Namespace) -> None:
     print(json.dumps({"wall": wall, "rss_growth_kib": growth, "cpu": own, "machine_cpu": machine}))
 
 
-def run_upload(args: argparse.Namespace, client: str, workload: str, path: str) -> Any:
+def run_upload(
+    args: argparse.Namespace, knobs: List[str], client: str, workload: str, path: str
+) -> Any:
     """One upload on a fresh hub, re-done (twice at most) if other processes were busy."""
     discarded: List[Any] = []
     while True:
-        with Hub(args.hub_dir, args.set) as hub:
+        with Hub(args.hub_dir, knobs) as hub:
             repo = hub.create_repo(f"{workload}-{client}")
             command = [sys.executable, os.path.abspath(__file__), "--worker", client]
             command += ["--workload", workload, "--path", path, "--repo", repo]
@@ -325,8 +371,12 @@ def run_upload(args: argparse.Namespace, client: str, workload: str, path: str) 
             result["hub_cpu"] = cpu_seconds(hub.process.pid) - hub_cpu
             check_upload(hub, repo, workload, path)
         other = result["machine_cpu"] - result["cpu"] - result["hub_cpu"]
-        result.update(other_cpu=max(0.0, other), discarded=discarded)
-        if other <= 0.1 * result["wall"] * (os.cpu_count() or 1) or len(discarded) == 2:
+        result.update(other_cpu=max(0.0, other))
+        busy = other > 0.1 * result["wall"] * (os.cpu_count() or 1)
+        if not busy or len(discarded) >= args.redo:
+            # Set last: a discarded run is kept without this key, so nothing refers to
+            # itself (json.dump's "Circular reference detected").
+            result["discarded"] = discarded
             return result
         discarded.append(result)
 
@@ -335,111 +385,129 @@ def check_upload(hub: Hub, repo: str, workload: str, path: str) -> None:
     """Make sure the commit holds the files, with their sizes."""
     from hfapi import HfApi
 
-    infos = HfApi(endpoint=hub.url, token=hub.token).list_files_info(repo)
+    infos = list(HfApi(endpoint=hub.url, token=hub.token).list_files_info(repo))
     sizes = {info.rfilename: info.size for info in infos if info.rfilename != ".gitattributes"}
     files = [(path, "big.bin")] if workload == "big" else folder_files(path)
+    if workload == "lfs":
+        lfs = {info.rfilename for info in infos if info.lfs is not None}
+        if lfs != {name for _, name in files}:
+            raise RuntimeError(f"{repo}: the files did not go through LFS")
     if sizes != {name: os.path.getsize(full) for full, name in files}:
         raise RuntimeError(f"{repo}: the commit does not hold the uploaded files")
 
 
-# -- report ----------------------------------------------------------------------------------
+# -- main ------------------------------------------------------------------------------------
 
 
-def report(results: Dict[str, Any]) -> str:
-    machine, limits, runs = results["machine"], results["limits"], results["runs"]
-    big_mib = results["data_bytes"]["big"] / MiB
-    floors = {"big": limits["hash_s"] + limits["raw_put_s"], "folder": limits["commit_s"]}
-    lines = [
-        f"{machine['date']}: {machine['cpus']} CPUs ({machine['cpu']}), Python"
-        f" {machine['python']}, huggingface_hub {machine['reference']}; big: {big_mib:.0f} MiB,"
-        f" folder: {results['files']} files; hub knobs: {results['knobs'] or 'defaults'}",
-        f"limits: sha256 {big_mib / limits['hash_s']:.0f} MiB/s, raw PUT"
-        f" {big_mib / limits['raw_put_s']:.0f} MiB/s, raw multipart {limits['multipart_s']:.2f}"
-        f" s, raw commit {limits['commit_s']:.2f} s, file creation in the hub's directory"
-        f" {limits['file_create_ms']:.2f} ms",
-        "",
-    ]
-    rows = [["workload", "client", "wall s", "MiB/s", "RSS +MiB", "CPU s client/hub"]]
-    rows[0] += ["vs ref", "vs limit"]
-    for workload in (w for w in WORKLOADS if runs[w]["hfapi"]):
-        mib = results["data_bytes"][workload] / MiB
-        walls = {c: statistics.median(r["wall"] for r in runs[workload][c]) for c in CLIENTS}
-        for client in CLIENTS:
-            wall, done = walls[client], runs[workload][client]
-            rss = max(r["rss_growth_kib"] for r in done) / 1024
-            cpu = [statistics.median(r[key] for r in done) for key in ("cpu", "hub_cpu")]
-            rows.append([workload, client, f"{wall:.2f}", f"{mib / wall:.0f}", f"{rss:.1f}"])
-            rows[-1] += [f"{cpu[0]:.2f} / {cpu[1]:.2f}", f"{wall / walls['reference']:.2f}x"]
-            rows[-1].append(f"{wall / floors[workload]:.2f}x")
-        name = "sha256 + raw PUT" if workload == "big" else "raw commit"
-        floor = floors[workload]
-        rows.append([workload, f"limit: {name}", f"{floor:.2f}", f"{mib / floor:.0f}"])
-    widths = [max(len(row[i]) for row in rows if len(row) > i) for i in range(len(rows[0]))]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
-    lines.append(f"\nMedians of {results['repeat']} round(s); RSS: the largest growth.")
-    if runs["big"]["hfapi"] and not math.isnan(limits["multipart_s"]):
-        path = limits["hash_s"] + limits["multipart_s"]
-        ratios = [statistics.median(r["wall"] for r in runs["big"][c]) / path for c in CLIENTS]
-        lines.append(
-            f"big vs sha256 + raw multipart ({path:.2f} s, the clients' server path):"
-            f" hfapi {ratios[0]:.2f}x, reference {ratios[1]:.2f}x"
-        )
-    redone = sum(len(r["discarded"]) for w in runs.values() for c in w.values() for r in c)
-    return "\n".join([*lines, f"{redone} run(s) re-done: other processes were busy meanwhile."])
+def parse_network(spec: str) -> Tuple[str, List[str]]:
+    """``"0"`` or ``"RTT_MS/MBIT"`` -> (label, hub knobs)."""
+    rtt, _, mbit = spec.partition("/")
+    if not rtt.isdigit() or (mbit and not mbit.isdigit()):
+        raise argparse.ArgumentTypeError(f"network {spec!r}: expected RTT_MS or RTT_MS/MBIT")
+    knobs = [f"network_rtt_ms={rtt}"]
+    label = f"{rtt} ms" + (f", {mbit} Mbit/s" if mbit else "")
+    if mbit:
+        knobs.append(f"network_bandwidth_kbps={int(mbit) * 1000}")
+    return label, knobs
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--size-mib", type=int, default=1024, help="size of the big file")
     parser.add_argument("--files", type=int, default=5000, help="files in the folder")
+    parser.add_argument("--lfs-files", type=int, default=20, help="files of the lfs workload")
+    parser.add_argument("--lfs-mb", type=int, default=50, help="size of each lfs file (MB)")
+    parser.add_argument("--quick", action="store_true", help="small sizes: about a minute")
+    parser.add_argument("--networks", default="0,50/200", help="RTT_MS[/MBIT],... to emulate")
     parser.add_argument("--repeat", type=int, default=1, help="runs per client and workload")
     parser.add_argument("--only", choices=WORKLOADS, help="run one workload only")
     parser.add_argument("--set", action="append", default=[], metavar="KNOB=N", help="hub knob")
     parser.add_argument("--workdir", help="where the data goes (default: the system temp dir)")
     parser.add_argument("--hub-dir", help="where the hubs keep their state (default: workdir)")
     parser.add_argument("--quiet-wait", type=float, default=60, help="max wait for an idle box")
+    parser.add_argument("--redo", type=int, default=2, help="re-runs at most, if disturbed")
     parser.add_argument("--json", help="also write every figure to this file")
     parser.add_argument("--profile", metavar="DIR", help="cProfile workers into DIR/*.prof")
     for name in ("worker", "workload", "path", "repo", "endpoint", "token"):
         parser.add_argument(f"--{name}", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.quick:
+        for name, value in QUICK.items():
+            setattr(args, name, value)
+    args.networks = [parse_network(spec) for spec in args.networks.split(",")]
+    return args
+
+
+def make_data(args: argparse.Namespace, work: str) -> Tuple[Dict[str, str], Dict[str, int]]:
+    """Write the data of the workloads to run; return their paths and sizes in bytes.
+
+    The big file is always written: its oid serves the raw PUT limits.
+    """
+    paths = {w: os.path.join(work, w) for w in WORKLOADS}
+    wanted = [args.only] if args.only else WORKLOADS
+    print(f"Writing the data of {', '.join(wanted)} in {work}", flush=True)
+    make_big_file(paths["big"], args.size_mib * MiB if "big" in wanted else 1)
+    sizes = {"big": args.size_mib * MiB}
+    if "folder" in wanted:
+        sizes["folder"] = make_folder(paths["folder"], args.files)
+    if "lfs" in wanted:
+        sizes["lfs"] = make_lfs_folder(paths["lfs"], args.lfs_files, args.lfs_mb * 10**6)
+    return paths, sizes
+
+
+def run_network(
+    args: argparse.Namespace, knobs: List[str], paths: Dict[str, str], oid: str
+) -> Dict[str, Any]:
+    """Every round of every workload on hubs with ``knobs``: limits and both clients."""
+    runs: Dict[str, Dict[str, List[Any]]] = {w: {c: [] for c in CLIENTS} for w in WORKLOADS}
+    samples: Dict[str, List[Dict[str, float]]] = {w: [] for w in WORKLOADS}
+    for attempt in range(args.repeat):  # rounds, so that drifts hit every figure alike
+        for workload in [args.only] if args.only else WORKLOADS:
+            path = paths[workload]
+            # The limits go first: each client run then follows a run of the same kind.
+            samples[workload].append(measure_limits(args, knobs, workload, path, oid))
+            print(f"{workload:6} limits    {samples[workload][-1]}", flush=True)
+            for client in CLIENTS[:: -1 if attempt % 2 else 1]:  # alternate who goes first
+                result = run_upload(args, knobs, client, workload, path)
+                runs[workload][client].append(result)
+                shown = (f"{k} {v:.2f}" for k, v in result.items() if k != "discarded")
+                print(f"{workload:6} {client:9} " + ", ".join(shown), flush=True)
+    limits = {
+        w: {k: statistics.median(v[k] for v in values) for k in values[0]}
+        for w, values in samples.items()
+        if values
+    }
+    return {"knobs": knobs, "runs": runs, "limits": limits, "limit_samples": samples}
+
+
+def machine_info() -> Dict[str, Any]:
+    machine: Dict[str, Any] = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    with open("/proc/cpuinfo") as info:
+        machine["cpu"] = next((ln.split(":")[1].strip() for ln in info if "model name" in ln), "")
+    machine.update(reference=version("huggingface_hub"), date=time.strftime("%Y-%m-%d %H:%M"))
+    return machine
+
+
+def main() -> None:
+    args = parse_args()
     if args.worker:
         return worker(args)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up on kill as well
     work = tempfile.mkdtemp(prefix="hfapi-bench-", dir=args.workdir)
     args.hub_dir = args.hub_dir or work
-    runs: Dict[str, Dict[str, List[Any]]] = {w: {c: [] for c in CLIENTS} for w in WORKLOADS}
-    samples: Dict[str, List[Dict[str, float]]] = {w: [] for w in WORKLOADS}
+    networks: Dict[str, Any] = {}
     try:
-        big, folder = os.path.join(work, "big.bin"), os.path.join(work, "folder")
-        print(f"Writing {args.size_mib} MiB + {args.files} files in {work}", flush=True)
-        make_big_file(big, args.size_mib * MiB)
-        sizes = {"big": args.size_mib * MiB, "folder": make_folder(folder, args.files)}
-        oid, create_ms = time_sha256(big)[1], create_cost_ms(args.hub_dir)
-        for attempt in range(args.repeat):  # rounds, so that drifts hit every figure alike
-            for workload in [args.only] if args.only else WORKLOADS:
-                path = big if workload == "big" else folder
-                # The limits go first: each client run then follows a run of the same kind.
-                samples[workload].append(measure_limits(args, workload, path, oid))
-                print(f"{workload:6} limits    {samples[workload][-1]}", flush=True)
-                for client in CLIENTS[:: -1 if attempt % 2 else 1]:  # alternate who goes first
-                    result = run_upload(args, client, workload, path)
-                    runs[workload][client].append(result)
-                    shown = (f"{k} {v:.2f}" for k, v in result.items() if k != "discarded")
-                    print(f"{workload:6} {client:9} " + ", ".join(shown), flush=True)
+        paths, sizes = make_data(args, work)
+        oid, create_ms = time_sha256(paths["big"])[1], create_cost_ms(args.hub_dir)
+        for label, knobs in args.networks:
+            print(f"-- network: {label}", flush=True)
+            networks[label] = run_network(args, [*args.set, *knobs], paths, oid)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    machine = {"cpus": os.cpu_count(), "python": platform.python_version()}
-    with open("/proc/cpuinfo") as info:
-        machine["cpu"] = next((ln.split(":")[1].strip() for ln in info if "model name" in ln), "")
-    machine.update(reference=version("huggingface_hub"), date=time.strftime("%Y-%m-%d %H:%M"))
-    results = {"machine": machine, "files": args.files, "repeat": args.repeat}
-    limits = dict.fromkeys(("hash_s", "raw_put_s", "multipart_s", "commit_s"), math.nan)
-    limits["file_create_ms"] = create_ms
-    for values in (values for values in samples.values() if values):
-        limits.update({k: statistics.median(v[k] for v in values) for k in values[0]})
-    results.update(knobs=" ".join(args.set), data_bytes=sizes, limits=limits, runs=runs)
-    results["limit_samples"] = samples
+    results = {"machine": machine_info(), "repeat": args.repeat, "data_bytes": sizes}
+    results.update(files={"big": 1, "folder": args.files, "lfs": args.lfs_files})
+    results["lfs_mb"] = args.lfs_mb
+    results.update(knobs=" ".join(args.set), file_create_ms=create_ms, networks=networks)
     print("\n" + report(results))
     if args.json:
         with open(args.json, "w") as handle:

@@ -247,15 +247,50 @@ def test_lfs_multipart_end_to_end(api: HfApi, rsps: Any) -> None:
     }
 
 
+def _preupload_echo(rsps: Any, barrier: Optional[threading.Barrier] = None) -> None:
+    """Answer every preupload call with ``regular`` for the paths it asked about."""
+
+    def answer(request: Any) -> Any:
+        if barrier is not None:
+            barrier.wait()  # every chunk must be in flight at once to get past this
+        files = [
+            {"path": f["path"], "uploadMode": "regular"} for f in json.loads(request.body)["files"]
+        ]
+        return 200, {}, json.dumps({"files": files})
+
+    rsps.add_callback(responses.POST, f"{API}/preupload/main", callback=answer)
+
+
 def test_preupload_is_batched_by_256(api: HfApi, rsps: Any) -> None:
     ops = [CommitOperationAdd(f"f{i}.txt", b"x") for i in range(300)]
-    _preupload(rsps, {op.path_in_repo: "regular" for op in ops[:256]})
-    _preupload(rsps, {op.path_in_repo: "regular" for op in ops[256:]})
+    _preupload_echo(rsps)
     _commit(rsps)
     api.create_commit(REPO, ops, commit_message="many")
-    sizes = [len(json_body(call)["files"]) for call in rsps.calls[:2]]
-    assert sizes == [256, 44]
+    # The two chunks may go out in either order (they are sent side by side).
+    sizes = sorted(len(json_body(call)["files"]) for call in rsps.calls[:2])
+    assert sizes == [44, 256]
     assert len(_lines(rsps.calls[2])) == 301
+
+
+def test_preupload_chunks_are_sent_side_by_side(api: HfApi, rsps: Any) -> None:
+    # Three chunks, three workers: each answer waits until all three calls arrived, which
+    # never happens when they are sent one after another (the barrier then breaks).
+    ops = [CommitOperationAdd(f"f{i}.txt", b"x") for i in range(600)]
+    _preupload_echo(rsps, threading.Barrier(3, timeout=10))
+    _commit(rsps)
+    api.create_commit(REPO, ops, commit_message="many", num_threads=3)
+    assert len(_lines(rsps.calls[3])) == 601
+    assert all(
+        line["value"]["path"] == f"f{i}.txt" for i, line in enumerate(_lines(rsps.calls[3])[1:])
+    )
+
+
+def test_preupload_one_thread_is_sequential(api: HfApi, rsps: Any) -> None:
+    ops = [CommitOperationAdd(f"f{i}.txt", b"x") for i in range(300)]
+    _preupload_echo(rsps)
+    _commit(rsps)
+    api.create_commit(REPO, ops, commit_message="many", num_threads=1)
+    assert [len(json_body(call)["files"]) for call in rsps.calls[:2]] == [256, 44]
 
 
 def test_create_pr_revision_and_parent(api: HfApi, rsps: Any) -> None:

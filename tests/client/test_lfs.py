@@ -473,3 +473,23 @@ def test_slice_reader_failure_is_kept_for_the_session() -> None:
     with pytest.raises(SourceChangedError, match=r"'a\.bin' changed after it was hashed"):
         reader.read()
     assert isinstance(reader.failure, SourceChangedError)
+
+
+def test_batch_chunks_are_sent_side_by_side(
+    http: HubSession, mock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hfapi.constants.PREUPLOAD_CHUNK_SIZE", 2)
+    ops = [CommitOperationAdd(f"f{i}.bin", bytes([i])) for i in range(6)]
+    barrier = threading.Barrier(3, timeout=10)  # broken unless the 3 calls overlap
+
+    def answer(request: Any) -> Any:
+        barrier.wait()
+        objects = json.loads(request.body)["objects"]
+        actions = {"upload": {"href": f"{STORAGE}/x"}}
+        return 200, {}, json.dumps({"objects": [{**o, "actions": actions} for o in objects]})
+
+    mock.add_callback(responses.POST, BATCH_URL, callback=answer)
+    uploads = request_lfs_uploads(
+        http, batch_url=BATCH_URL, additions=ops, token=TOKEN, max_workers=3
+    )
+    assert [u.addition.path_in_repo for u in uploads] == [op.path_in_repo for op in ops]

@@ -21,6 +21,7 @@ from .. import constants
 from .._session import USE_CLIENT_DEFAULT, HubSession, Timeout, TimeoutArg
 from .._validators import INVALID_REPO_TYPE, quote, validate_repo_type
 from ..auth import TokenArg
+from ..commit.concurrency import map_ordered
 from ..commit.lfs import lfs_batch_url, request_lfs_uploads, upload_lfs_files
 from ..commit.operations import (
     CommitOperation,
@@ -210,7 +211,7 @@ class CommitFlow:
 
     def run(self, commit: PreparedCommit, *, num_threads: int = 5) -> CommitInfo:
         """Preupload, copy sources, LFS transfers, then the commit call itself."""
-        modes = self._preupload(commit)
+        modes = self._preupload(commit, num_threads)
         copies = [op for op in commit.operations if isinstance(op, CommitOperationCopy)]
         sources = self._copy_sources(
             commit.repo_id, commit.repo_type, commit.target, copies, commit.token
@@ -219,28 +220,36 @@ class CommitFlow:
         self._upload_lfs(commit, modes, num_threads)
         return self._send_commit(commit, modes, copy_oids)
 
-    def _preupload(self, commit: "PreparedCommit") -> Dict[str, str]:
-        """Ask the Hub how each addition is uploaded: ``{path: "lfs" | "regular"}``."""
+    def _preupload(self, commit: "PreparedCommit", num_threads: int = 1) -> Dict[str, str]:
+        """Ask the Hub how each addition is uploaded: ``{path: "lfs" | "regular"}``.
+
+        One call per 256 additions; up to ``num_threads`` of them in flight at once
+        (they are independent), their answers merged in operation order.
+        """
         additions = commit.additions
-        modes: Dict[str, str] = {}
         step = constants.PREUPLOAD_CHUNK_SIZE
         url = self._client._repo_api_url(
             commit.repo_id, commit.repo_type, "preupload", quote(commit.target)
         )
-        for start in range(0, len(additions), step):
-            try:
-                response = self._client._request(
-                    "POST",
-                    url,
-                    token=commit.token,
-                    params=commit.params,
-                    json=preupload_payload(additions[start : start + step]),
-                    retry=True,
-                )
-            except RepositoryNotFoundError as err:
-                err.append_to_message(_REPO_MUST_EXIST)
-                raise
-            modes.update(parse_preupload_answer(response.json()))
+
+        def ask(start: int) -> Dict[str, str]:
+            response = self._client._request(
+                "POST",
+                url,
+                token=commit.token,
+                params=commit.params,
+                json=preupload_payload(additions[start : start + step]),
+                retry=True,
+            )
+            return parse_preupload_answer(response.json())
+
+        modes: Dict[str, str] = {}
+        try:
+            for answer in map_ordered(ask, range(0, len(additions), step), num_threads):
+                modes.update(answer)
+        except RepositoryNotFoundError as err:
+            err.append_to_message(_REPO_MUST_EXIST)
+            raise
         return modes
 
     def _upload_lfs(
@@ -257,6 +266,7 @@ class CommitFlow:
             token=commit.token,
             headers={"user-agent": self._client._user_agent()},
             timeout=self._client.timeout,
+            max_workers=num_threads,
         )
         upload_lfs_files(
             self._client._http,

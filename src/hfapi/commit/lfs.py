@@ -13,6 +13,7 @@ retried part sends the same bytes again and nothing is ever loaded whole.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import math
@@ -34,6 +35,7 @@ from requests.auth import HTTPBasicAuth
 from .. import constants
 from .._progress import ProgressCounter, tqdm
 from .._session import HubSession, Timeout
+from .concurrency import map_ordered
 from .operations import CommitOperationAdd, SourceChangedError
 from .slices import OnRead, SliceReader, open_slice
 
@@ -93,12 +95,14 @@ def request_lfs_uploads(
     token: str,
     headers: Optional[Dict[str, str]] = None,
     timeout: Timeout = None,
+    max_workers: int = 1,
 ) -> List[LfsUpload]:
     """Ask the LFS batch endpoint which objects to send, 256 objects per request.
 
-    Every batch is requested before anything is sent. Objects the storage already has
-    come back without an upload action and are left out. An object asked for twice
-    (same content at two paths) is sent once.
+    Every batch is requested before anything is sent; up to ``max_workers`` batch
+    requests are in flight at once, their answers read in request order. Objects the
+    storage already has come back without an upload action and are left out. An object
+    asked for twice (same content at two paths) is sent once.
 
     Args:
         http: the client's session.
@@ -107,6 +111,7 @@ def request_lfs_uploads(
         token: the user's token (sent as Basic ``access_token:<token>``).
         headers: extra headers (user-agent).
         timeout: overrides the session's default timeout.
+        max_workers: most batch requests in flight at once.
 
     Returns:
         The uploads to perform, in the Hub's answer order.
@@ -121,10 +126,9 @@ def request_lfs_uploads(
     by_oid: Dict[str, CommitOperationAdd] = {}
     for addition in additions:
         by_oid.setdefault(addition.upload_info.sha256.hex(), addition)
-    uploads: List[LfsUpload] = []
-    seen: Set[str] = set()
     step = constants.PREUPLOAD_CHUNK_SIZE
-    for start in range(0, len(additions), step):
+
+    def ask(start: int) -> Any:
         chunk = additions[start : start + step]
         payload = {
             "operation": "upload",
@@ -143,40 +147,59 @@ def request_lfs_uploads(
             retry=True,
             timeout=timeout,
         )
-        objects = response.json().get("objects")
-        if not isinstance(objects, list):
-            raise _malformed("`objects` is not a list.")
-        errors: List[str] = []
-        for obj in objects:
-            if not isinstance(obj, dict) or not isinstance(obj.get("oid"), str):
-                raise _malformed(f"invalid object {obj!r:.200}.")
-            if not isinstance(obj.get("size"), int):
-                raise _malformed(f"object {obj['oid']} has no integer `size`.")
-            if "error" in obj:
-                error = obj["error"] if isinstance(obj["error"], dict) else {}
-                errors.append(
-                    f"Encountered error for file with OID {obj['oid']}:"
-                    f" `{error.get('message', obj['error'])}`"
-                )
-                continue
-            upload = _action(obj, "upload")
-            verify = _action(obj, "verify")
-            if upload is None or obj["oid"] in seen:
-                continue  # already stored, or already scheduled
-            if obj["oid"] not in by_oid:
-                raise _malformed(f"object {obj['oid']} was not requested.")
-            seen.add(obj["oid"])
-            uploads.append(
-                LfsUpload(
-                    addition=by_oid[obj["oid"]],
-                    href=upload["href"],
-                    header=dict(upload.get("header") or {}),
-                    verify_href=verify["href"] if verify is not None else None,
-                )
-            )
-        if errors:
-            raise ValueError("LFS batch endpoint returned errors:\n" + "\n".join(errors))
+        return response.json()
+
+    uploads: List[LfsUpload] = []
+    seen: Set[str] = set()
+    # Closed on the first bad answer: batch requests not yet started are not sent.
+    answers = map_ordered(ask, range(0, len(additions), step), max_workers)
+    with contextlib.closing(answers):
+        for answer in answers:
+            _read_batch_answer(answer, by_oid, seen, uploads)
     return uploads
+
+
+def _read_batch_answer(
+    answer: Any, by_oid: Dict[str, CommitOperationAdd], seen: Set[str], uploads: List[LfsUpload]
+) -> None:
+    """Add to ``uploads`` the objects of one batch answer still to send (``seen`` grows).
+
+    Raises:
+        ValueError: the answer reports errors for some objects, or is out of shape.
+    """
+    objects = answer.get("objects") if isinstance(answer, dict) else None
+    if not isinstance(objects, list):
+        raise _malformed("`objects` is not a list.")
+    errors: List[str] = []
+    for obj in objects:
+        if not isinstance(obj, dict) or not isinstance(obj.get("oid"), str):
+            raise _malformed(f"invalid object {obj!r:.200}.")
+        if not isinstance(obj.get("size"), int):
+            raise _malformed(f"object {obj['oid']} has no integer `size`.")
+        if "error" in obj:
+            error = obj["error"] if isinstance(obj["error"], dict) else {}
+            errors.append(
+                f"Encountered error for file with OID {obj['oid']}:"
+                f" `{error.get('message', obj['error'])}`"
+            )
+            continue
+        upload = _action(obj, "upload")
+        verify = _action(obj, "verify")
+        if upload is None or obj["oid"] in seen:
+            continue  # already stored, or already scheduled
+        if obj["oid"] not in by_oid:
+            raise _malformed(f"object {obj['oid']} was not requested.")
+        seen.add(obj["oid"])
+        uploads.append(
+            LfsUpload(
+                addition=by_oid[obj["oid"]],
+                href=upload["href"],
+                header=dict(upload.get("header") or {}),
+                verify_href=verify["href"] if verify is not None else None,
+            )
+        )
+    if errors:
+        raise ValueError("LFS batch endpoint returned errors:\n" + "\n".join(errors))
 
 
 def _part_urls(upload: LfsUpload) -> Tuple[int, List[str]]:

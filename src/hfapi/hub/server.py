@@ -28,6 +28,7 @@ from .errors import HubError
 from .faults import KINDS as FAULT_KINDS
 from .faults import RESET_HEADER, FaultPlan
 from .limits import MAX_CONTENT_LENGTH, parse_int
+from .netem import Clock, NetworkEmulator, Pacer, Sleep
 from .settings import HubSettings
 from .storage import BLOCK_SIZE, Storage
 from .wire import Headers, Response
@@ -45,8 +46,11 @@ class _BodyReader(io.RawIOBase):
     complete, so that a half-received commit is refused rather than applied.
     """
 
-    def __init__(self, rfile: io.BufferedIOBase, length: int, chunked: bool) -> None:
+    def __init__(
+        self, rfile: io.BufferedIOBase, length: int, chunked: bool, pacer: Optional[Pacer] = None
+    ) -> None:
         self._rfile = rfile
+        self._pacer = pacer
         self._remaining = length
         self._chunked = chunked
         self._done = not chunked and not length
@@ -75,6 +79,8 @@ class _BodyReader(io.RawIOBase):
         count = self._rfile.readinto(memoryview(buffer)[: min(len(buffer), self._remaining)])
         if not count:
             raise _incomplete()
+        if self._pacer is not None:
+            self._pacer.transfer(count)
         self._remaining -= count
         if self._remaining == 0:
             if self._chunked:
@@ -98,8 +104,16 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 300
     server: _Server
 
+    def setup(self) -> None:
+        super().setup()
+        # One connection per handler: its emulated link and whether it is still fresh.
+        self._pacer = self.server.netem.pacer()
+        self._fresh_connection = True
+
     def _serve(self) -> None:
         started = time.perf_counter()
+        self.server.netem.before_request(self._fresh_connection)
+        self._fresh_connection = False
         chunked = "chunked" in (self.headers.get("Transfer-Encoding") or "").lower()
         try:
             length = parse_int(
@@ -112,7 +126,8 @@ class _Handler(BaseHTTPRequestHandler):
             # The body cannot be skipped without knowing its length: answer, then hang up.
             self._refuse(error, self.headers.items(), started)
             return
-        body = io.BufferedReader(_BodyReader(self.rfile, length, chunked), BLOCK_SIZE)
+        reader = _BodyReader(self.rfile, length, chunked, self._pacer)
+        body = io.BufferedReader(reader, BLOCK_SIZE)
         response = self.server.app.handle(self.command, self.path, self.headers.items(), body)
         self._respond(response, started)
         if response.header(RESET_HEADER) is not None:
@@ -182,10 +197,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
         if isinstance(response.body, bytes):
+            self._pacer.transfer(len(response.body))
             self.wfile.write(response.body)
             return len(response.body)
         sent = 0
         for block in response.body:
+            self._pacer.transfer(len(block))
             self.wfile.write(block)
             sent += len(block)
         return sent
@@ -247,8 +264,9 @@ class _Server(ThreadingHTTPServer):
     # connect at once (parallel uploads); the kernel caps this at somaxconn anyway.
     request_queue_size = 1024
 
-    def __init__(self, address: Tuple[str, int], app: HubApp) -> None:
+    def __init__(self, address: Tuple[str, int], app: HubApp, netem: NetworkEmulator) -> None:
         self.app = app
+        self.netem = netem
         self._connections: Set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
@@ -290,6 +308,9 @@ class LocalHub:
         default_user: user created at start-up with a write token (:attr:`token`).
         admin_token: fixed admin token (default: stored in ``data_dir`` or random).
         fsync: force or skip fsync of written data (default: only with ``data_dir``).
+        sleep: how the network emulation waits (default :func:`time.sleep`); tests pass
+            a recorder so as not to wait (see :mod:`hfapi.hub.netem`).
+        clock: the network emulation's time source (default :func:`time.monotonic`).
         **settings: knobs of :class:`~hfapi.hub.settings.HubSettings`, e.g.
             ``lfs_multipart_threshold=100, lfs_chunk_size=50, tree_page_size=10``.
 
@@ -307,6 +328,8 @@ class LocalHub:
         default_user: str = DEFAULT_USER,
         admin_token: Optional[str] = None,
         fsync: Optional[bool] = None,
+        sleep: Sleep = time.sleep,
+        clock: Clock = time.monotonic,
         **settings: int,
     ) -> None:
         self.host = host
@@ -322,6 +345,7 @@ class LocalHub:
         self._fsync = fsync
         self.settings = HubSettings()
         self.settings.update(settings)
+        self._netem = NetworkEmulator(self.settings, sleep, clock)
         self._storage: Optional[Storage] = None
         self._backend: Optional[Backend] = None
         self._server: Optional[_Server] = None
@@ -347,7 +371,7 @@ class LocalHub:
                 self._storage, self.settings, self.default_user, self._admin_token, self._config
             )
             app = HubApp(self._backend)
-            self._server = _Server((self.host, self.port), app)
+            self._server = _Server((self.host, self.port), app, self._netem)
         except BaseException:
             self._storage.close()
             self._storage = self._backend = None

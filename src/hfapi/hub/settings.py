@@ -21,6 +21,9 @@ Knob = Union[int, bool]
 
 MiB = 1024 * 1024
 
+#: Integer knobs for which ``0`` means "off" rather than being refused.
+_ZERO_MEANS_OFF = frozenset({"network_rtt_ms", "network_bandwidth_kbps"})
+
 
 @dataclasses.dataclass
 class HubSettings:
@@ -48,6 +51,13 @@ class HubSettings:
         space_build_seconds: how long a Space's build lasts (``BUILDING``) before the app
             is ``RUNNING``; time comes from the Spaces backend's clock.
         space_build_error: every Space build started while on ends in ``BUILD_ERROR``.
+        network_rtt_ms: emulated round-trip time added to every request on the socket
+            (upload URLs included), plus one more for the first request of a connection
+            (its TCP handshake); ``0`` (the default) adds nothing.
+        network_bandwidth_kbps: emulated bandwidth of each connection, in kilobits per
+            second, applied to request and response bodies; ``0`` (the default) means
+            unlimited. Both network knobs are deterministic (no jitter); see
+            :mod:`hfapi.hub.netem`.
     """
 
     lfs_multipart_threshold: int = 64 * MiB
@@ -63,6 +73,8 @@ class HubSettings:
     reject_unknown_tokens: bool = False
     space_build_seconds: int = 10
     space_build_error: bool = False
+    network_rtt_ms: int = 0
+    network_bandwidth_kbps: int = 0
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -102,8 +114,11 @@ class HubSettings:
             if cls.kind_of(name) is bool:
                 if not isinstance(value, bool):
                     raise ValueError(f"Setting {name!r} must be true or false, got {value!r}")
-            elif isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            elif isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError(f"Setting {name!r} must be a positive integer, got {value!r}")
+            elif value < 0 or (value == 0 and name not in _ZERO_MEANS_OFF):
+                least = "0 or more" if name in _ZERO_MEANS_OFF else "a positive integer"
+                raise ValueError(f"Setting {name!r} must be {least}, got {value!r}")
 
     def update(self, values: Mapping[str, Any]) -> None:
         """Change some knobs at once, after checking every value.

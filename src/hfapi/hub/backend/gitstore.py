@@ -17,6 +17,8 @@ from ..storage import Storage
 from . import gitobj
 
 K = TypeVar("K")
+#: A ``blobs`` row: ``(git id, size, LFS sha256 or None, LFS size or None)``.
+BlobRow = Tuple[str, int, Optional[str], Optional[int]]
 V = TypeVar("V")
 
 
@@ -96,21 +98,37 @@ class GitStore:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def put_blob(self, content: bytes, lfs: Optional[Tuple[str, int]] = None) -> str:
+    def put_blob(
+        self,
+        content: bytes,
+        lfs: Optional[Tuple[str, int]] = None,
+        rows: Optional[List[BlobRow]] = None,
+    ) -> str:
         """Store a blob (content file first, then its row) and return its git id.
 
         Args:
             content: the blob bytes (an LFS pointer for LFS files).
             lfs: ``(sha256, size)`` of the LFS object this pointer stands for.
+            rows: when given, the row is appended there instead of written now, for
+                :meth:`record_blobs` to write with the others in the caller's transaction
+                (one transaction per commit rather than one per file).
         """
         oid = gitobj.blob_id(content)
         self.storage.put_content("git", oid, content)
+        row = (oid, len(content), lfs[0] if lfs else None, lfs[1] if lfs else None)
+        if rows is not None:
+            rows.append(row)
+            return oid
         with self.storage.transaction() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO blobs (oid, size, lfs_oid, lfs_size) VALUES (?, ?, ?, ?)",
-                (oid, len(content), lfs[0] if lfs else None, lfs[1] if lfs else None),
-            )
+            self.record_blobs(db, [row])
         return oid
+
+    @staticmethod
+    def record_blobs(db: sqlite3.Connection, rows: List[BlobRow]) -> None:
+        """Write the rows of blobs whose content is stored, inside the current transaction."""
+        db.executemany(
+            "INSERT OR IGNORE INTO blobs (oid, size, lfs_oid, lfs_size) VALUES (?, ?, ?, ?)", rows
+        )
 
     def put_lfs_pointer(self, sha256: str, size: int) -> str:
         """Store the pointer blob of an LFS object and return its git id."""
