@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from hfapi.hub import LocalHub, router
+from hfapi.hub import schema as schema_module
 from hfapi.hub import storage as storage_module
 from hfapi.hub.backend import Backend
 from hfapi.hub.pytest_plugin import HubUser
@@ -119,7 +120,7 @@ def test_old_data_with_case_variants_still_opens(
     # A data directory at schema version 2 (before case-insensitive ids) holding two repos
     # that differ only by case: the upgrade warns instead of refusing to open it.
     db = sqlite3.connect(tmp_path / "hub.sqlite3")
-    for statement in (*storage_module._SCHEMA_V1, *storage_module._SCHEMA_V2):
+    for statement in (*schema_module._SCHEMA_V1, *schema_module._SCHEMA_V2):
         db.execute(statement)
     for name in ("Model", "model"):
         db.execute(

@@ -1,7 +1,8 @@
 """A server killed in the middle of a commit leaves the previous state, and works on restart.
 
-Inline blobs are stored while the payload is read, but their rows are written in the
-commit's one transaction: a kill before it leaves only unreferenced content files.
+Small inline blobs wait in memory for the commit's one transaction, which also writes every
+blob row; large ones are stored as files while the payload is read. A kill before the
+transaction leaves at most unreferenced content files; a kill after the answer loses nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any, Dict, List
 from urllib.parse import urlsplit
 
 import requests
+
+from hfapi.hub.storage import SMALL_CONTENT_MAX
 
 from ._helpers import add_file
 from .test_cli import run_hub  # noqa: F401  (the fixture)
@@ -82,10 +85,13 @@ def test_killed_mid_commit_keeps_the_previous_state(
     assert _commit(url, token, [add_file("a.txt", b"first")]).ok
     before = _files(url, token)
 
+    # Small blobs first; the last one is large, so it is written to a file as it is read:
+    # once that file exists, the server has read every line and is waiting for the end.
     contents = [base64.b64encode(os.urandom(300)) for _ in range(3)]
+    contents.append(base64.b64encode(os.urandom(SMALL_CONTENT_MAX)))
     lines = [add_file(f"new{i}.txt", content) for i, content in enumerate(contents)]
     connection = _send_half_a_commit(url, token, lines)
-    _wait_for(_git_path(data_dir, contents[-1]))  # every blob of the payload is stored
+    _wait_for(_git_path(data_dir, contents[-1]))
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     connection.close()
@@ -93,6 +99,15 @@ def test_killed_mid_commit_keeps_the_previous_state(
     process, banner = run_hub(*args)
     url = banner["url"]
     assert _files(url, token) == before
-    # The same contents, already on disk without their rows, commit normally.
+    # The same contents, partly on disk without their rows, commit normally.
     assert _commit(url, token, lines).ok
-    assert _files(url, token) == {**before, **{f"new{i}.txt": 300 * 4 // 3 for i in range(3)}}
+    sizes = {f"new{i}.txt": len(content) for i, content in enumerate(contents)}
+    assert _files(url, token) == {**before, **sizes}
+    # An answered commit survives a kill right after its answer.
+    assert _commit(url, token, [add_file("late.txt", b"after the answer")]).ok
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    url = run_hub(*args)[1]["url"]
+    assert _files(url, token) == {**before, **sizes, "late.txt": 16}
+    resolved = requests.get(f"{url}/{REPO}/resolve/main/new0.txt", headers=headers)
+    assert resolved.content == contents[0]

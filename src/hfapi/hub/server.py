@@ -28,7 +28,8 @@ from .errors import HubError
 from .faults import KINDS as FAULT_KINDS
 from .faults import RESET_HEADER, FaultPlan
 from .limits import MAX_CONTENT_LENGTH, parse_int
-from .netem import Clock, NetworkEmulator, Pacer, Sleep
+from .netem import Clock, NetworkEmulator, Sleep
+from .request_body import BodyReader
 from .settings import HubSettings
 from .storage import BLOCK_SIZE, Storage
 from .wire import Headers, Response
@@ -37,61 +38,6 @@ logger = logging.getLogger("hfapi.hub")
 
 #: Unread request bytes we are willing to discard to keep a connection alive.
 _DRAIN_LIMIT = 256 * 1024 * 1024
-
-
-class _BodyReader(io.RawIOBase):
-    """The request body as a stream: ``Content-Length`` bytes, or a chunked body.
-
-    A body that ends early (the client died mid-request) raises instead of looking
-    complete, so that a half-received commit is refused rather than applied.
-    """
-
-    def __init__(
-        self, rfile: io.BufferedIOBase, length: int, chunked: bool, pacer: Optional[Pacer] = None
-    ) -> None:
-        self._rfile = rfile
-        self._pacer = pacer
-        self._remaining = length
-        self._chunked = chunked
-        self._done = not chunked and not length
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if self._done:
-            return 0
-        if self._chunked and self._remaining == 0:
-            line = self._rfile.readline(1024)
-            size = line.split(b";")[0].strip()
-            if not line.endswith(b"\n") or not size:
-                raise _incomplete()
-            try:
-                self._remaining = int(size, 16)
-            except ValueError:
-                raise HubError(400, "Malformed chunked request body") from None
-            if self._remaining == 0:
-                while self._rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                    pass  # trailers
-                self._done = True
-                return 0
-        # Straight into the caller's buffer: no intermediate bytes object to copy.
-        count = self._rfile.readinto(memoryview(buffer)[: min(len(buffer), self._remaining)])
-        if not count:
-            raise _incomplete()
-        if self._pacer is not None:
-            self._pacer.transfer(count)
-        self._remaining -= count
-        if self._remaining == 0:
-            if self._chunked:
-                self._rfile.readline(1024)  # the CRLF closing the chunk
-            else:
-                self._done = True
-        return count
-
-
-def _incomplete() -> HubError:
-    return HubError(400, "The request body ended before its announced length")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -126,7 +72,7 @@ class _Handler(BaseHTTPRequestHandler):
             # The body cannot be skipped without knowing its length: answer, then hang up.
             self._refuse(error, self.headers.items(), started)
             return
-        reader = _BodyReader(self.rfile, length, chunked, self._pacer)
+        reader = BodyReader(self.rfile, length, chunked, self._pacer)
         body = io.BufferedReader(reader, BLOCK_SIZE)
         response = self.server.app.handle(self.command, self.path, self.headers.items(), body)
         self._respond(response, started)

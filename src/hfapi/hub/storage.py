@@ -7,6 +7,12 @@ Layout of a data directory::
     objects/lfs/ab/cdef…   LFS objects, named by their sha256
     tmp/                   files being received (same file system, so rename is atomic)
 
+Contents of up to :data:`SMALL_CONTENT_MAX` bytes given as bytes live in the database's
+``contents`` table instead of a file each: a commit of thousands of small files then
+costs one transaction, and with durability on one sync, rather than a file creation and
+an fsync per file. Such contents written with a :class:`ContentBatch` commit together
+with the metadata that refers to them.
+
 Content files are written to ``tmp/`` first, flushed (and fsynced for a persistent
 directory) and renamed into place; only then does the metadata transaction that
 refers to them commit. A request killed half-way therefore leaves at worst an
@@ -22,187 +28,35 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import logging
 import os
 import shutil
 import sqlite3
 import tempfile
 import threading
-from typing import IO, BinaryIO, Callable, Iterator, Optional, Tuple, Union
+from typing import IO, BinaryIO, Dict, Iterable, Iterator, Optional, Tuple
 
-#: Version 1: the tables as they were before the schema carried a version. A database
-#: with ``user_version`` 0 is either new (no tables) or from that time (all of them);
-#: ``IF NOT EXISTS`` makes the first migration right for both.
-_SCHEMA_V1 = (
-    "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    """CREATE TABLE IF NOT EXISTS accounts (
-    name TEXT PRIMARY KEY, kind TEXT NOT NULL, fullname TEXT NOT NULL, email TEXT,
-    api_token TEXT, created_at TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS members (
-    org TEXT NOT NULL, user TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (org, user))""",
-    """CREATE TABLE IF NOT EXISTS tokens (
-    token TEXT PRIMARY KEY, owner TEXT NOT NULL, role TEXT NOT NULL,
-    display_name TEXT NOT NULL, created_at TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS repos (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, namespace TEXT NOT NULL,
-    name TEXT NOT NULL, private INTEGER NOT NULL, created_at TEXT NOT NULL,
-    sdk TEXT, hardware TEXT, multipart_threshold INTEGER,
-    UNIQUE (type, namespace, name))""",
-    """CREATE TABLE IF NOT EXISTS refs (
-    repo INTEGER NOT NULL, name TEXT NOT NULL, target TEXT NOT NULL, tag_object TEXT,
-    PRIMARY KEY (repo, name))""",
-    """CREATE TABLE IF NOT EXISTS repo_commits (
-    repo INTEGER NOT NULL, oid TEXT NOT NULL, PRIMARY KEY (repo, oid))""",
-    "CREATE TABLE IF NOT EXISTS objects (oid TEXT PRIMARY KEY, kind TEXT NOT NULL,"
-    " data BLOB NOT NULL)",
-    """CREATE TABLE IF NOT EXISTS blobs (
-    oid TEXT PRIMARY KEY, size INTEGER NOT NULL, lfs_oid TEXT, lfs_size INTEGER)""",
-    "CREATE TABLE IF NOT EXISTS lfs_objects (oid TEXT PRIMARY KEY, size INTEGER NOT NULL)",
-    """CREATE TABLE IF NOT EXISTS repo_lfs (
-    repo INTEGER NOT NULL, oid TEXT NOT NULL, PRIMARY KEY (repo, oid))""",
-    """CREATE TABLE IF NOT EXISTS likes (
-    user TEXT NOT NULL, repo INTEGER NOT NULL, created_at TEXT NOT NULL,
-    PRIMARY KEY (user, repo))""",
-    """CREATE TABLE IF NOT EXISTS discussions (
-    repo INTEGER NOT NULL, num INTEGER NOT NULL, is_pr INTEGER NOT NULL,
-    status TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL,
-    author TEXT NOT NULL, target_branch TEXT, created_at TEXT NOT NULL,
-    PRIMARY KEY (repo, num))""",
-)
+from .schema import MIGRATIONS, SCHEMA_VERSION, STATE_TABLES, SchemaVersionError
 
-#: Version 2: gated repos (``NULL`` = not gated, else ``auto`` or ``manual``) and the
-#: users granted access to them.
-_SCHEMA_V2 = (
-    "ALTER TABLE repos ADD COLUMN gated TEXT",
-    """CREATE TABLE repo_access (
-    repo INTEGER NOT NULL, user TEXT NOT NULL, PRIMARY KEY (repo, user))""",
-)
-
-
-def _schema_v3(db: sqlite3.Connection) -> None:
-    """Version 3: repo ids unique regardless of case, as the Hub looks them up.
-
-    A data directory written before may hold two repos that differ only by case; the index
-    is then left out with a warning (lookups still work, and new clashes are refused when
-    repos are created or moved), rather than refusing to open the directory.
-    """
-    try:
-        # A failed statement is undone by itself; the step's transaction goes on.
-        db.execute(
-            "CREATE UNIQUE INDEX IF NOT EXISTS repos_id_nocase ON repos"
-            " (type, namespace COLLATE NOCASE, name COLLATE NOCASE)"
-        )
-    except sqlite3.IntegrityError:
-        logger.warning("Repos differing only by case exist; case-insensitive index not created")
-
-
-def _schema_v4(db: sqlite3.Connection) -> None:
-    """Version 4: discussions and pull requests with their events and comment versions.
-
-    The tables belong to the discussions backend, which keeps their DDL next to its rules;
-    imported here, when the step runs, because the backend itself is built on this module.
-    """
-    from .backend.discussion_tables import migrate_discussions_v2
-
-    migrate_discussions_v2(db)
-
-
-def _schema_v5(db: sqlite3.Connection) -> None:
-    """Version 5: LFS objects uploaded by non-writers, pending until a pull request uses them.
-
-    The table belongs to the LFS backend (imported here for the same reason as in v4).
-    """
-    from .backend.lfs import migrate_lfs_pending
-
-    migrate_lfs_pending(db)
-
-
-def _schema_v6(db: sqlite3.Connection) -> None:
-    """Version 6: Space runtimes (build, hardware, sleep time, pause) and secret digests.
-
-    The tables belong to the Spaces backend (imported here for the same reason as in v4).
-    """
-    from .backend.spaces import migrate_spaces
-
-    migrate_spaces(db)
-
-
-def _schema_v7(db: sqlite3.Connection) -> None:
-    """Version 7: card data of each repo's main branch, its tag index, and counters.
-
-    The tables belong to the cards and search backends (imported as in v4).
-    """
-    from .backend.cards import migrate_cards
-    from .backend.search import migrate_search
-
-    migrate_cards(db)
-    migrate_search(db)
-
-
-def _schema_v8(db: sqlite3.Connection) -> None:
-    """Version 8: old ids of moved repos, which redirect to the repo's current id.
-
-    The table belongs to the repos backend (imported here for the same reason as in v4).
-    """
-    from .backend.repos import migrate_repo_redirects
-
-    migrate_repo_redirects(db)
-
-
-#: One step: SQL statements, or a function of the connection for a step that must decide.
-Migration = Union[Tuple[str, ...], Callable[[sqlite3.Connection], None]]
-
-#: The migrations, in order: entry ``i`` takes a database from version ``i`` to ``i + 1``.
-#: Append new steps at the end; never edit a step that has shipped, since data dirs already
-#: went through it.
-MIGRATIONS: Tuple[Migration, ...] = (
-    _SCHEMA_V1,
-    _SCHEMA_V2,
-    _schema_v3,
-    _schema_v4,
-    _schema_v5,
-    _schema_v6,
-    _schema_v7,
-    _schema_v8,
-)
-
-#: The schema version this code writes and understands.
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class SchemaVersionError(ValueError):
-    """The data directory was written by a newer version of the local Hub."""
-
-
-#: Tables emptied by a reset (``settings`` survives: it holds secrets and the default tokens).
-STATE_TABLES = (
-    "accounts",
-    "members",
-    "tokens",
-    "repos",
-    "refs",
-    "repo_commits",
-    "objects",
-    "blobs",
-    "lfs_objects",
-    "repo_lfs",
-    "lfs_pending",
-    "likes",
-    "discussions",
-    "discussion_events",
-    "discussion_comment_versions",
-    "repo_access",
-    "space_runtimes",
-    "space_secrets",
-    "repo_cards",
-    "repo_tags",
-    "repo_stats",
-    "repo_redirects",
-)
+__all__ = [
+    "BLOCK_SIZE",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "SMALL_CONTENT_MAX",
+    "STATE_TABLES",
+    "ContentBatch",
+    "SchemaVersionError",
+    "Storage",
+    "write_small_contents",
+]
 
 logger = logging.getLogger("hfapi.hub")
 
 BLOCK_SIZE = 1024 * 1024
+
+#: Contents up to this size, given as bytes, go to the database rather than to a file.
+SMALL_CONTENT_MAX = 256 * 1024
 
 
 class Storage:
@@ -327,29 +181,35 @@ class Storage:
         return os.path.join(self.root, "objects", kind, oid[:2], oid[2:])
 
     def has_content(self, kind: str, oid: str) -> bool:
-        """Tell whether the content file of an object exists."""
-        return os.path.exists(self.content_path(kind, oid))
+        """Tell whether the content of an object is stored."""
+        return self._small_size(kind, oid) is not None or os.path.exists(
+            self.content_path(kind, oid)
+        )
 
     def open_content(self, kind: str, oid: str) -> BinaryIO:
-        """Open the content file of an object for reading.
+        """Open the content of an object for reading.
 
         Raises:
             FileNotFoundError: the object was never stored.
         """
+        data = self._small_data(kind, oid)
+        if data is not None:
+            return io.BytesIO(data)
         return open(self.content_path(kind, oid), "rb")
 
     def content_size(self, kind: str, oid: str) -> int:
-        """Size in bytes of an object's content file.
+        """Size in bytes of an object's content.
 
         Raises:
             FileNotFoundError: the object was never stored.
         """
-        return os.path.getsize(self.content_path(kind, oid))
+        size = self._small_size(kind, oid)
+        return os.path.getsize(self.content_path(kind, oid)) if size is None else size
 
     def read_range(self, kind: str, oid: str, start: int, length: int) -> Iterator[bytes]:
         """Yield ``length`` bytes of an object's content from ``start``, in 1 MiB blocks.
 
-        The file is opened on the first ``next()``, so an unsent body never opens it.
+        The content is opened on the first ``next()``, so an unsent body never opens it.
         """
         with self.open_content(kind, oid) as handle:
             handle.seek(start)
@@ -360,6 +220,20 @@ class Storage:
                     return
                 remaining -= len(block)
                 yield block
+
+    def _small_size(self, kind: str, oid: str) -> Optional[int]:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT length(data) FROM contents WHERE kind = ? AND oid = ?", (kind, oid)
+            ).fetchone()
+        return None if row is None else int(row[0])
+
+    def _small_data(self, kind: str, oid: str) -> Optional[bytes]:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT data FROM contents WHERE kind = ? AND oid = ?", (kind, oid)
+            ).fetchone()
+        return None if row is None else bytes(row[0])
 
     def new_temp_file(self) -> Tuple[str, IO[bytes]]:
         """Create a file in the data directory's ``tmp/``; the caller adopts or deletes it."""
@@ -404,9 +278,20 @@ class Storage:
         os.replace(temp_path, final)
 
     def put_content(self, kind: str, oid: str, data: bytes) -> None:
-        """Store ``data`` as the content of ``oid`` (no-op when already stored)."""
+        """Store ``data`` as the content of ``oid`` (no-op when already stored).
+
+        Small contents are written in a transaction of their own (or the caller's, when
+        one is open on this thread); use a :class:`ContentBatch` for many at once.
+        """
+        if len(data) <= SMALL_CONTENT_MAX:
+            with self.transaction() as db:
+                write_small_contents(db, kind, [(oid, data)])
+            return
         if self.has_content(kind, oid):
             return
+        self._put_content_file(kind, oid, data)
+
+    def _put_content_file(self, kind: str, oid: str, data: bytes) -> None:
         path, handle = self.new_temp_file()
         try:
             handle.write(data)
@@ -417,6 +302,10 @@ class Storage:
             with contextlib.suppress(OSError):
                 os.unlink(path)
             raise
+
+    def content_batch(self, kind: str, spill_bytes: int = 32 * 1024 * 1024) -> ContentBatch:
+        """Start gathering contents of ``kind`` for one transaction (see :class:`ContentBatch`)."""
+        return ContentBatch(self, kind, spill_bytes)
 
     def receive(self, stream: IO[bytes], length: Optional[int] = None) -> Tuple[str, str, int]:
         """Copy a stream to a temp file while hashing it with SHA-256.
@@ -485,6 +374,59 @@ class Storage:
             self._db.close()
         if self.temporary:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def write_small_contents(
+    db: sqlite3.Connection, kind: str, items: Iterable[Tuple[str, bytes]]
+) -> None:
+    """Insert small contents inside the current transaction (kept when already there)."""
+    db.executemany(
+        "INSERT OR IGNORE INTO contents (kind, oid, data) VALUES (?, ?, ?)",
+        ((kind, oid, data) for oid, data in items),
+    )
+
+
+class ContentBatch:
+    """Contents that become durable with the caller's transaction, not one by one.
+
+    Small contents wait in memory until :meth:`write` puts them into the transaction
+    that also writes the rows referring to them: one commit of many small files is then
+    one database transaction (one sync when durable). Large contents go to their files at
+    once (they are few, and an fsync each is small beside their size). When the waiting
+    bytes pass ``spill_bytes`` they are written early in a transaction of their own, so
+    that memory stays bounded; contents are addressed by their hash, so any written for a
+    request that then fails are merely unreferenced.
+
+    Example:
+        >>> batch = storage.content_batch("git")
+        >>> batch.add(oid, data)
+        >>> with storage.transaction() as db:
+        ...     batch.write(db)
+    """
+
+    def __init__(self, storage: Storage, kind: str, spill_bytes: int) -> None:
+        self._storage = storage
+        self._kind = kind
+        self._spill_bytes = spill_bytes
+        self._waiting: Dict[str, bytes] = {}
+        self._waiting_bytes = 0
+
+    def add(self, oid: str, data: bytes) -> None:
+        """Take the content ``data`` of ``oid``: kept for :meth:`write`, or stored now."""
+        if len(data) > SMALL_CONTENT_MAX:
+            self._storage.put_content(self._kind, oid, data)
+            return
+        if oid not in self._waiting:
+            self._waiting[oid] = data
+            self._waiting_bytes += len(data)
+        if self._waiting_bytes > self._spill_bytes:
+            with self._storage.transaction() as db:
+                self.write(db)
+
+    def write(self, db: sqlite3.Connection) -> None:
+        """Write the waiting contents inside the caller's transaction."""
+        write_small_contents(db, self._kind, self._waiting.items())
+        self._waiting, self._waiting_bytes = {}, 0
 
 
 def _sweep(folder: str, cutoff: float, files_too: bool) -> int:

@@ -120,7 +120,7 @@ class CardData:
 
 
 def migrate_cards(db: Any) -> None:
-    """Create the card tables (a step of ``storage.MIGRATIONS``)."""
+    """Create the card tables (a step of ``schema.MIGRATIONS``)."""
     for statement in _DDL:
         db.execute(statement)
 

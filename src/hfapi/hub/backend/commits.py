@@ -22,7 +22,7 @@ from ..limits import check_path_limits, parse_json
 from ..settings import HubSettings
 from ..storage import Storage
 from . import gitobj
-from .gitstore import BlobRow, GitStore
+from .gitstore import BlobBatch, GitStore
 from .identity import Caller, Identity
 from .lfs import OID_RE, Lfs
 from .pulls import PullRequests
@@ -222,11 +222,11 @@ class Commits:
         assert caller is not None
         # Objects a non-writer uploaded stay theirs, usable only in a pull request.
         to_pr = create_pr or ref.startswith("refs/pr/")
-        # Blob contents are stored while reading; their rows wait for the commit's
-        # transaction, so that a 5,000-file commit is one transaction, not 5,001.
-        rows: List[BlobRow] = []
+        # Small blobs and every blob row wait for the commit's transaction, so that a
+        # 5,000-file commit is one transaction (one sync when durable), not 5,001.
+        blobs = self.git.blob_batch()
         uploader = (caller.name or "") if to_pr else ""
-        header, operations = self._read_payload(repo, lines, uploader, rows)
+        header, operations = self._read_payload(repo, lines, uploader, blobs)
         parent = header.get("parentCommit")
         if parent is not None and (not isinstance(parent, str) or not _PARENT_RE.match(parent)):
             raise bad_request("'parentCommit' must be a commit id")
@@ -237,7 +237,7 @@ class Commits:
         message = (title.strip(), description.strip())
         author = caller.name or ""  # the admin token shows as a deleted user in threads
         with self.storage.transaction() as db:
-            self.git.record_blobs(db, rows)
+            blobs.write(db)
             base, head = self._base(repo, ref, parent, create_pr)
             files = self._apply(dict(self.git.snapshot(base).files), operations)
             try:
@@ -316,13 +316,13 @@ class Commits:
         return head, head
 
     def _read_payload(
-        self, repo: Repo, lines: Iterable[bytes], uploader: str, rows: List[BlobRow]
+        self, repo: Repo, lines: Iterable[bytes], uploader: str, blobs: BlobBatch
     ) -> Tuple[Dict[str, Any], List[Operation]]:
         """The header and the operations of a payload.
 
         Args:
             uploader: the user whose pending LFS objects the commit may use (``""``: none).
-            rows: receives the rows of the inline blobs stored (see ``GitStore.put_blob``).
+            blobs: receives the blobs of the payload (see ``GitStore.put_blob``).
         """
         header: Optional[Dict[str, Any]] = None
         operations: List[Operation] = []
@@ -341,13 +341,13 @@ class Commits:
                     raise bad_request("The first line of a commit payload must be the header")
                 header = value
                 continue
-            operations.append(self._parse_operation(repo, key, value, uploader, rows))
+            operations.append(self._parse_operation(repo, key, value, uploader, blobs))
         if header is None:
             raise bad_request("Empty commit payload: a header line is required")
         return header, operations
 
     def _parse_operation(
-        self, repo: Repo, key: str, value: Dict[str, Any], uploader: str, rows: List[BlobRow]
+        self, repo: Repo, key: str, value: Dict[str, Any], uploader: str, blobs: BlobBatch
     ) -> Operation:
         if key == "file":
             path = check_path(value.get("path"))
@@ -369,9 +369,9 @@ class Commits:
                     f"Your push was rejected because {path!r} is larger than"
                     f" {self.settings.regular_file_max_size} bytes; store it with LFS."
                 )
-            return Operation("file", path, self.git.put_blob(data, rows=rows))
+            return Operation("file", path, self.git.put_blob(data, batch=blobs))
         if key == "lfsFile":
-            return self._parse_lfs_file(repo, value, uploader)
+            return self._parse_lfs_file(repo, value, uploader, blobs)
         if key in ("deletedFile", "deletedFolder"):
             target = value.get("path")
             if key == "deletedFolder" and isinstance(target, str):
@@ -379,7 +379,9 @@ class Commits:
             return Operation(key, check_path(target))
         raise bad_request(f"Unknown commit operation {key!r}")
 
-    def _parse_lfs_file(self, repo: Repo, value: Dict[str, Any], uploader: str) -> Operation:
+    def _parse_lfs_file(
+        self, repo: Repo, value: Dict[str, Any], uploader: str, blobs: BlobBatch
+    ) -> Operation:
         path = check_path(value.get("path"))
         oid = value.get("oid")
         if value.get("algo", "sha256") != "sha256" or not isinstance(oid, str):
@@ -394,7 +396,7 @@ class Commits:
             )
         if "size" in value and value["size"] != size:
             raise bad_request(f"LFS object {oid} has {size} bytes, not {value['size']}")
-        pointer = self.git.put_lfs_pointer(oid, size)
+        pointer = self.git.put_lfs_pointer(oid, size, blobs)
         return Operation("file", path, pointer, lfs=True, pending=None if linked else oid)
 
     def _apply(self, files: Dict[str, str], operations: List[Operation]) -> Dict[str, str]:

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from typing import Callable, Dict, Generic, Iterable, Iterator, List, Optional, Tuple, TypeVar
 
-from ..storage import Storage
+from ..storage import ContentBatch, Storage
 from . import gitobj
 
 K = TypeVar("K")
@@ -82,6 +82,25 @@ class Snapshot:
     dirs: Dict[str, str]
 
 
+class BlobBatch:
+    """The blobs of one commit: contents and rows written in the commit's transaction."""
+
+    def __init__(self, contents: ContentBatch) -> None:
+        self._contents = contents
+        self._rows: List[BlobRow] = []
+
+    def add(self, row: BlobRow, content: bytes) -> None:
+        """Take a blob's row and content (large contents are stored at once)."""
+        self._contents.add(row[0], content)
+        self._rows.append(row)
+
+    def write(self, db: sqlite3.Connection) -> None:
+        """Write the waiting contents, then the rows, inside the caller's transaction."""
+        self._contents.write(db)
+        GitStore.record_blobs(db, self._rows)
+        self._rows = []
+
+
 class GitStore:
     """Reads and writes git objects in the hub's storage."""
 
@@ -102,26 +121,30 @@ class GitStore:
         self,
         content: bytes,
         lfs: Optional[Tuple[str, int]] = None,
-        rows: Optional[List[BlobRow]] = None,
+        batch: Optional[BlobBatch] = None,
     ) -> str:
-        """Store a blob (content file first, then its row) and return its git id.
+        """Store a blob (content first, then its row) and return its git id.
 
         Args:
             content: the blob bytes (an LFS pointer for LFS files).
             lfs: ``(sha256, size)`` of the LFS object this pointer stands for.
-            rows: when given, the row is appended there instead of written now, for
-                :meth:`record_blobs` to write with the others in the caller's transaction
-                (one transaction per commit rather than one per file).
+            batch: when given, the blob waits there for :meth:`BlobBatch.write`, which
+                writes it with the others in the caller's transaction (one transaction
+                per commit rather than one per file).
         """
         oid = gitobj.blob_id(content)
-        self.storage.put_content("git", oid, content)
         row = (oid, len(content), lfs[0] if lfs else None, lfs[1] if lfs else None)
-        if rows is not None:
-            rows.append(row)
+        if batch is not None:
+            batch.add(row, content)
             return oid
+        self.storage.put_content("git", oid, content)
         with self.storage.transaction() as db:
             self.record_blobs(db, [row])
         return oid
+
+    def blob_batch(self) -> BlobBatch:
+        """Start gathering the blobs of one commit (see :meth:`put_blob`)."""
+        return BlobBatch(self.storage.content_batch("git"))
 
     @staticmethod
     def record_blobs(db: sqlite3.Connection, rows: List[BlobRow]) -> None:
@@ -130,9 +153,9 @@ class GitStore:
             "INSERT OR IGNORE INTO blobs (oid, size, lfs_oid, lfs_size) VALUES (?, ?, ?, ?)", rows
         )
 
-    def put_lfs_pointer(self, sha256: str, size: int) -> str:
+    def put_lfs_pointer(self, sha256: str, size: int, batch: Optional[BlobBatch] = None) -> str:
         """Store the pointer blob of an LFS object and return its git id."""
-        return self.put_blob(gitobj.lfs_pointer(sha256, size), (sha256, size))
+        return self.put_blob(gitobj.lfs_pointer(sha256, size), (sha256, size), batch)
 
     @staticmethod
     def put_object(db: sqlite3.Connection, kind: str, body: bytes) -> str:

@@ -66,7 +66,7 @@ _REPO_COLUMNS = (
 
 
 def migrate_search(db: Any) -> None:
-    """Create the counter table (a step of ``storage.MIGRATIONS``)."""
+    """Create the counter table (a step of ``schema.MIGRATIONS``)."""
     for statement in _DDL:
         db.execute(statement)
 
