@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import io
@@ -22,6 +23,7 @@ from hfapi.commit.operations import (
     CommitOperationDelete,
     UploadInfo,
     normalize_path_in_repo,
+    open_regular_file,
     warn_on_overwriting_operations,
 )
 from hfapi.commit.slices import SliceReader, open_slice
@@ -235,6 +237,52 @@ def test_add_missing_file(tmp_path: Path) -> None:
     assert f"'{missing}'" in str(info.value)
     with pytest.raises(ValueError, match="is not a file"):
         CommitOperationAdd("f", str(tmp_path))  # a directory
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_add_refuses_a_fifo_without_blocking(tmp_path: Path) -> None:
+    # Opening a FIFO for reading blocks until a writer comes: the check must not hang.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(ValueError, match="is not a file on the local file system"):
+        CommitOperationAdd("f", str(fifo))
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads everything")
+def test_add_unreadable_file_says_permission_denied(tmp_path: Path) -> None:
+    target = tmp_path / "secret"
+    target.write_bytes(b"x")
+    target.chmod(0)
+    with pytest.raises(PermissionError):
+        CommitOperationAdd("f", str(target))
+
+
+@pytest.mark.parametrize("size", [0, 10, 70_000, 2 * 1024 * 1024])
+def test_a_folder_addition_reads_a_small_file_once(tmp_path: Path, size: int) -> None:
+    # upload_folder builds its additions from open files and keeps small contents:
+    # the commit then carries exactly what was hashed, without reading the file again.
+    data = os.urandom(size)
+    target = tmp_path / "f.bin"
+    target.write_bytes(data)
+    handle = open_regular_file(str(target))
+    op = CommitOperationAdd._of_open_file("d/f.bin", str(target), handle, keep_below=64 * 1024)
+    assert handle.closed
+    assert op == CommitOperationAdd("d/f.bin", str(target))  # same fields, same hash
+    target.write_bytes(b"changed")
+    if size < 64 * 1024:
+        assert op.b64content() == base64.b64encode(data)
+    else:
+        with pytest.raises(OSError, match="changed after it was hashed"):
+            op.b64content()
+
+
+def test_a_folder_addition_refuses_a_bad_path_and_closes_the_file(tmp_path: Path) -> None:
+    target = tmp_path / "f"
+    target.write_bytes(b"x")
+    handle = open_regular_file(str(target))
+    with pytest.raises(ValueError, match="Invalid `path_in_repo`"):
+        CommitOperationAdd._of_open_file(".git/x", str(target), handle, keep_below=0)
+    assert handle.closed
 
 
 def test_add_stream_without_seek() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import secrets
 import threading
 from typing import Any, Callable, List, Optional
@@ -82,6 +83,8 @@ class Sent:
     headers: "CaseInsensitiveDict[str]"
     body_size: Optional[int]
     thread: str
+    #: A JSON body, decoded (``None`` for other bodies).
+    json: Any = None
 
     @property
     def path(self) -> str:
@@ -126,12 +129,16 @@ class RequestLog:
         length = request.headers.get("Content-Length")
         if size is None and length is not None:
             size = int(length)
+        decoded = None
+        if isinstance(body, bytes) and "json" in request.headers.get("Content-Type", ""):
+            decoded = json.loads(body)
         entry = Sent(
             str(request.method),
             str(request.url),
             CaseInsensitiveDict(request.headers),
             size,
             threading.current_thread().name,
+            decoded,
         )
         with self._lock:
             self.sent.append(entry)

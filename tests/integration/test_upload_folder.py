@@ -154,3 +154,56 @@ def test_upload_folder_as_pull_request_and_future(
     )
     assert future.result(timeout=30) == f"{local_hub.url}/{repo_id}/tree/main/later"
     assert content(local_hub, repo_id, "later/p.txt") == b"proposal"
+
+
+def test_connections_are_reused_from_one_step_and_one_upload_to_the_next(
+    hf_api: HfApi, repo_id: str, local_hub: LocalHub, tmp_path: Path, request_log: RequestLog
+) -> None:
+    # Preupload calls, LFS transfers and the commit run on long-lived threads, each with
+    # its keep-alive connection: a second upload opens no new connection at all, and the
+    # first one no more than one per thread that sends.
+    server = local_hub._server
+    assert server is not None
+    accepted = []
+    original = server.process_request
+
+    def counting(request: object, client_address: object) -> None:
+        accepted.append(client_address)
+        original(request, client_address)
+
+    server.process_request = counting  # type: ignore[method-assign]
+    try:
+        for round_number in range(2):
+            files = {
+                f"r{round_number}/f{i:04d}.txt": b"%d-%d\n" % (round_number, i) for i in range(600)
+            }
+            files.update({f"r{round_number}/w{i}.bin": unique_bytes(1000) for i in range(3)})
+            folder = write_tree(tmp_path / f"round{round_number}", files)
+            before_connections, before_requests = len(accepted), len(request_log.sent)
+            hf_api.upload_folder(repo_id=repo_id, folder_path=folder)
+            requests_sent = len(request_log.sent) - before_requests
+            opened = len(accepted) - before_connections
+            threads = {sent.thread for sent in request_log.sent[before_requests:]}
+            assert requests_sent >= 9  # 3 preupload, 1 LFS batch, 3 PUTs, ..., the commit
+            assert opened <= len(threads)
+            if round_number == 1:
+                assert opened == 0
+    finally:
+        server.process_request = original  # type: ignore[method-assign]
+
+
+def test_the_preupload_calls_are_those_of_a_sequential_upload(
+    hf_api: HfApi, repo_id: str, tmp_path: Path, request_log: RequestLog
+) -> None:
+    # Hashing overlaps the preupload calls; the calls themselves are unchanged: one per
+    # 256 files in sorted order, then one commit after the last answer.
+    files = {f"f{i:04d}.txt": b"%d\n" % i for i in range(600)}
+    hf_api.upload_folder(repo_id=repo_id, folder_path=write_tree(tmp_path / "data", files))
+    paths = [sent.path for sent in request_log.sent]
+    preuploads = [i for i, path in enumerate(paths) if path.endswith("/preupload/main")]
+    commit = paths.index(f"/api/models/{repo_id}/commit/main")
+    assert len(preuploads) == 3 and max(preuploads) < commit == len(paths) - 1
+    bodies = [request_log.sent[i].json for i in preuploads]
+    sent_paths = sorted(entry["path"] for body in bodies for entry in body["files"])
+    assert sent_paths == sorted(files)
+    assert sorted(len(body["files"]) for body in bodies) == [88, 256, 256]

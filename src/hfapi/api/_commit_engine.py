@@ -209,9 +209,23 @@ class CommitFlow:
         warn_on_overwriting_operations(commit.operations)
         return commit
 
-    def run(self, commit: PreparedCommit, *, num_threads: int = 5) -> CommitInfo:
-        """Preupload, copy sources, LFS transfers, then the commit call itself."""
-        modes = self._preupload(commit, num_threads)
+    def run(
+        self,
+        commit: PreparedCommit,
+        *,
+        num_threads: int = 5,
+        modes: Optional[Dict[str, str]] = None,
+    ) -> CommitInfo:
+        """Preupload, copy sources, LFS transfers, then the commit call itself.
+
+        Args:
+            modes: the preupload answers when :meth:`preupload` already ran.
+        """
+        if modes is None:
+            step = constants.PREUPLOAD_CHUNK_SIZE
+            additions = commit.additions
+            chunks = (additions[start : start + step] for start in range(0, len(additions), step))
+            modes = self.preupload(commit, chunks, num_threads, record=False)
         copies = [op for op in commit.operations if isinstance(op, CommitOperationCopy)]
         sources = self._copy_sources(
             commit.repo_id, commit.repo_type, commit.target, copies, commit.token
@@ -220,32 +234,49 @@ class CommitFlow:
         self._upload_lfs(commit, modes, num_threads)
         return self._send_commit(commit, modes, copy_oids)
 
-    def _preupload(self, commit: "PreparedCommit", num_threads: int = 1) -> Dict[str, str]:
+    def preupload(
+        self,
+        commit: "PreparedCommit",
+        chunks: Iterable[List[CommitOperationAdd]],
+        num_threads: int,
+        *,
+        record: bool = True,
+    ) -> Dict[str, str]:
         """Ask the Hub how each addition is uploaded: ``{path: "lfs" | "regular"}``.
 
-        One call per 256 additions; up to ``num_threads`` of them in flight at once
-        (they are independent), their answers merged in operation order.
+        One call per chunk (at most 256 additions each); up to ``num_threads`` of them
+        in flight at once (they are independent), their answers merged in order. The
+        chunks are read lazily, so a caller hashing files chunk by chunk overlaps the
+        hashing of later files with the calls for earlier ones.
+
+        Args:
+            chunks: the additions, in commit order, a chunk per call.
+            record: append each chunk's additions to ``commit.operations`` as it comes.
         """
-        additions = commit.additions
-        step = constants.PREUPLOAD_CHUNK_SIZE
         url = self._client._repo_api_url(
             commit.repo_id, commit.repo_type, "preupload", quote(commit.target)
         )
 
-        def ask(start: int) -> Dict[str, str]:
+        def ask(chunk: List[CommitOperationAdd]) -> Dict[str, str]:
             response = self._client._request(
                 "POST",
                 url,
                 token=commit.token,
                 params=commit.params,
-                json=preupload_payload(additions[start : start + step]),
+                json=preupload_payload(chunk),
                 retry=True,
             )
             return parse_preupload_answer(response.json())
 
+        def recorded(chunk: List[CommitOperationAdd]) -> List[CommitOperationAdd]:
+            commit.operations.extend(chunk)
+            return chunk
+
+        if record:
+            chunks = (recorded(chunk) for chunk in chunks)
         modes: Dict[str, str] = {}
         try:
-            for answer in map_ordered(ask, range(0, len(additions), step), num_threads):
+            for answer in map_ordered(ask, chunks, num_threads):
                 modes.update(answer)
         except RepositoryNotFoundError as err:
             err.append_to_message(_REPO_MUST_EXIST)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import (
     TYPE_CHECKING,
     BinaryIO,
     Iterable,
+    Iterator,
     List,
     Literal,
     Optional,
+    Tuple,
     Union,
     overload,
 )
@@ -17,7 +20,13 @@ from typing import (
 from .. import constants
 from .._validators import INVALID_REPO_TYPE, quote, validate_hub_args
 from ._docs import with_commit_docs as _docs
-from ._folders import FolderUpload, hashed_additions, local_folder, url_revision
+from ._folders import (
+    KEEP_CONTENT_BELOW,
+    FolderUpload,
+    hashed_addition_chunks,
+    local_folder,
+    url_revision,
+)
 from .deletes import DeletesMixin
 from .multi_commits import MultiCommitsMixin
 
@@ -28,6 +37,11 @@ if TYPE_CHECKING:
 
     from ..commit.operations import CommitOperation, CommitOperationAdd, CommitOperationDelete
     from ..models.git import CommitInfo
+
+
+#: Calls in flight at once for upload_folder, which has no ``num_threads`` (create_commit's
+#: default).
+_FOLDER_THREADS = 5
 
 
 def _default_folder_message(path_in_repo: str) -> str:
@@ -482,14 +496,18 @@ class CommitsMixin(DeletesMixin, MultiCommitsMixin):
         self._checked_repo_type(upload.repo_type, INVALID_REPO_TYPE)
         if multi_commits and upload.revision not in (None, constants.DEFAULT_REVISION):
             raise ValueError("Multi-commits can only be pushed to the `main` branch.")
-        operations = self._folder_operations(upload)
+        # One commit: small contents are kept from hashing to sending. Several commits
+        # would keep them until the last one, so there they are read again instead.
+        deletions, chunks = self._folder_operations(upload, keep_contents=not multi_commits)
         if multi_commits:
+            operations: List[Union[CommitOperationAdd, CommitOperationDelete]] = [*deletions]
+            operations.extend(itertools.chain.from_iterable(chunks))
             # As the reference: default limits; `revision`/`parent_commit` play no part.
-            additions, deletions = plan_multi_commits(operations)
+            addition_commits, deletion_commits = plan_multi_commits(operations)
             pr_url = self.create_commits_on_pr(
                 repo_id=upload.repo_id,
-                addition_commits=additions,
-                deletion_commits=deletions,
+                addition_commits=addition_commits,
+                deletion_commits=deletion_commits,
                 commit_message=commit_message,
                 commit_description=commit_description,
                 token=upload.token,
@@ -501,9 +519,10 @@ class CommitsMixin(DeletesMixin, MultiCommitsMixin):
             if upload.create_pr:
                 where = quote(f"refs/pr/{pr_url.rsplit('/', 1)[-1]}")
         else:
-            info = CommitFlow(self).create(
+            flow = CommitFlow(self)
+            commit = flow.prepare(
                 upload.repo_id,
-                operations,
+                deletions,
                 commit_message=commit_message,
                 commit_description=commit_description,
                 token=upload.token,
@@ -512,15 +531,22 @@ class CommitsMixin(DeletesMixin, MultiCommitsMixin):
                 create_pr=upload.create_pr,
                 parent_commit=parent_commit,
             )
+            # Each chunk's preupload call goes out while the next chunk is hashed.
+            modes = flow.preupload(commit, chunks, num_threads=_FOLDER_THREADS)
+            info = flow.run(commit, num_threads=_FOLDER_THREADS, modes=modes)
             where = url_revision(info, upload.revision)
         return (
             f"{self._web_url(upload.repo_id, upload.repo_type)}/tree/{where}/{upload.destination}"
         )
 
     def _folder_operations(
-        self, upload: "FolderUpload"
-    ) -> List[Union[CommitOperationAdd, CommitOperationDelete]]:
-        """The deletions (listing order) then the additions (sorted) of an upload_folder."""
+        self, upload: "FolderUpload", keep_contents: bool
+    ) -> Tuple[List[CommitOperationDelete], Iterator[List[CommitOperationAdd]]]:
+        """The deletions (listing order), and the additions (sorted) as lazily hashed chunks.
+
+        The local folder is listed and the remote one (for ``delete_patterns``) before
+        this returns; each chunk of additions is hashed only when it is asked for.
+        """
         from ..commit.operations import CommitOperationDelete
         from ..commit.patterns import (
             DEFAULT_IGNORE_PATTERNS,
@@ -551,10 +577,12 @@ class CommitsMixin(DeletesMixin, MultiCommitsMixin):
         relpaths = filter_paths(
             list_local_files(folder), allow_patterns=upload.allow_patterns, ignore_patterns=ignore
         )
-        additions = hashed_additions(folder, prefix, relpaths)
-        added = {op.path_in_repo for op in additions}
-        operations: List[Union[CommitOperationAdd, CommitOperationDelete]] = [
+        added = {prefix + relpath for relpath in relpaths}
+        deletions = [
             CommitOperationDelete(path, is_folder=False) for path in to_delete if path not in added
         ]
-        operations.extend(additions)
-        return operations
+        keep_below = KEEP_CONTENT_BELOW if keep_contents else 0
+        chunks = hashed_addition_chunks(
+            folder, prefix, relpaths, constants.PREUPLOAD_CHUNK_SIZE, keep_below
+        )
+        return deletions, chunks

@@ -1,58 +1,203 @@
-"""Independent calls of one commit step, sent side by side with a bound.
+"""Independent calls of the upload path, sent side by side on long-lived worker threads.
 
 A commit of thousands of files needs one preupload call and one LFS batch call per 256
-files. The calls of one step do not depend on each other, so over a real network
-waiting for them one after another costs a round trip each; :func:`map_ordered` sends
-a few at a time and hands the answers back in the order a sequential loop would have.
+files, then one transfer per LFS object or part. Calls of one step do not depend on each
+other, so over a real network waiting for them one after another costs a round trip
+each; :func:`map_ordered` and :class:`CallGroup` send a few at a time.
+
+Why one process-wide pool rather than a pool per step: each thread has its own
+``requests`` session (see ``hfapi._session``), hence its own keep-alive connections. A
+pool created for one step and shut down after it throws those connections away, and
+the next step pays a new TCP (and TLS) handshake on every connection: one more round
+trip per step. Threads that live on keep their connections warm from the preupload
+calls to the LFS transfers, and from one commit to the next.
+
+Calls run on the shared pool never wait for each other (each is one request and the
+parsing of its answer), so groups sharing the pool cannot deadlock; a group only bounds
+how many of its own calls run at once.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Generator, Sequence, TypeVar
+import collections
+import itertools
+import os
+import threading
+from concurrent.futures import Executor, Future
+from concurrent.futures import wait as wait_for
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Deque,
+    Generator,
+    Iterable,
+    List,
+    Optional,
+    Set,
+    Tuple,
+    TypeVar,
+)
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
+#: Threads of the shared pool: enough for a few uploads at a time, each with its own bound.
+SHARED_POOL_SIZE = 32
+
+_pool: Optional[Tuple[int, ThreadPoolExecutor]] = None
+_pool_lock = threading.Lock()
+
+
+def shared_pool() -> ThreadPoolExecutor:
+    """The process-wide pool of worker threads, created on first use.
+
+    A forked child gets a pool of its own (the parent's threads do not exist there).
+    """
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            # Deferred: a plain script importing hfapi does not need a thread pool.
+            from concurrent.futures import ThreadPoolExecutor
+
+            _pool = (
+                os.getpid(),
+                ThreadPoolExecutor(SHARED_POOL_SIZE, thread_name_prefix="hfapi-calls"),
+            )
+        return _pool[1]
+
+
+class CallGroup(Executor):
+    """At most ``max_workers`` of its calls at a time, run on the shared pool.
+
+    It behaves as a ``ThreadPoolExecutor`` of its own would (``submit``, ``shutdown``
+    with ``cancel_futures``), except that its threads outlive it, and with them their
+    connections.
+
+    Args:
+        max_workers: most calls of this group running at once (at least 1).
+
+    Example:
+        >>> group = CallGroup(max_workers=5)
+        >>> futures = [group.submit(len, word) for word in ("a", "bc")]
+        >>> group.shutdown()
+        >>> [future.result() for future in futures]
+        [1, 2]
+    """
+
+    def __init__(self, max_workers: int) -> None:
+        self._free = max(1, max_workers)
+        self._waiting: Deque[Tuple[Future[Any], Callable[[], Any]]] = collections.deque()
+        self._started: Set[Future[Any]] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def submit(self, fn: Callable[..., Result], /, *args: Any, **kwargs: Any) -> Future[Result]:
+        """Schedule ``fn(*args, **kwargs)``; it starts when one of the group's slots is free.
+
+        Raises:
+            RuntimeError: the group was shut down.
+        """
+        future: Future[Result] = Future()
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("cannot schedule new calls after shutdown")
+            self._waiting.append((future, lambda: fn(*args, **kwargs)))
+        self._start_waiting()
+        return future
+
+    def _start_waiting(self) -> None:
+        while True:
+            with self._lock:
+                if not self._waiting or not self._free:
+                    return
+                future, call = self._waiting.popleft()
+                if not future.set_running_or_notify_cancel():
+                    continue  # cancelled while it waited
+                self._free -= 1
+                self._started.add(future)
+            shared_pool().submit(self._run, future, call)
+
+    def _run(self, future: Future[Any], call: Callable[[], Any]) -> None:
+        try:
+            result = call()
+        except BaseException as error:  # handed to the waiter, as an executor does
+            with self._lock:
+                self._free += 1
+            future.set_exception(error)
+        else:
+            with self._lock:
+                self._free += 1
+            future.set_result(result)
+        self._start_waiting()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Accept no more calls; optionally cancel those not started, and wait for the rest."""
+        with self._lock:
+            self._closed = True
+            doomed = list(self._waiting) if cancel_futures else []
+            if cancel_futures:
+                self._waiting.clear()
+        for future, _call in doomed:
+            future.cancel()
+        if wait:
+            self._wait_for_all()
+
+    def _wait_for_all(self) -> None:
+        while True:
+            with self._lock:
+                pending: List[Future[Any]] = [f for f in self._started if not f.done()]
+                pending += [future for future, _call in self._waiting]
+            if not pending:
+                return
+            wait_for(pending)
+
 
 def map_ordered(
-    call: Callable[[Item], Result], items: Sequence[Item], max_workers: int
+    call: Callable[[Item], Result], items: Iterable[Item], max_workers: int
 ) -> Generator[Result, None, None]:
     """``(call(item) for item in items)``, with up to ``max_workers`` calls at a time.
 
-    One item, or ``max_workers <= 1``, runs lazily in the calling thread (its connection
-    is reused, and a caller that stops at a bad answer sends nothing more). Otherwise the
-    calls run on a short-lived pool; closing the iterator early cancels the calls not
-    yet started.
+    ``items`` is read lazily: producing the next item (hashing the next files, say)
+    overlaps the calls already in flight. A single item, or ``max_workers <= 1``, runs
+    in the calling thread (a caller that stops at a bad answer sends nothing more).
 
     Args:
         call: one independent call (a request and the parsing of its answer).
-        items: the inputs, in order.
+        items: the inputs, in order; any iterable, consumed once.
         max_workers: most calls in flight at once.
 
     Yields:
         The results, in the order of ``items``.
 
     Raises:
-        Exception: the error of the first failing item in order; calls not yet started
-            are cancelled, calls already running are waited for.
+        Exception: the error of the first failing item in order (or of producing the
+            items); calls not yet started are cancelled, calls already running are
+            waited for.
 
     Example:
         >>> list(map_ordered(len, ["a", "bc"], max_workers=2))
         [1, 2]
     """
-    if len(items) <= 1 or max_workers <= 1:
-        for item in items:
+    iterator = iter(items)
+    head = list(itertools.islice(iterator, 2))
+    if len(head) <= 1 or max_workers <= 1:
+        for item in head:
+            yield call(item)
+        for item in iterator:
             yield call(item)
         return
-    # Deferred: a plain script importing hfapi does not need a thread pool.
-    from concurrent.futures import ThreadPoolExecutor
-
-    workers = min(max_workers, len(items))
-    with ThreadPoolExecutor(workers, thread_name_prefix="hfapi-calls") as pool:
-        futures = [pool.submit(call, item) for item in items]
-        try:
-            for future in futures:
-                yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()
+    group = CallGroup(max_workers)
+    in_flight: Deque[Future[Result]] = collections.deque(group.submit(call, i) for i in head)
+    try:
+        for item in iterator:
+            while in_flight and in_flight[0].done():
+                yield in_flight.popleft().result()
+            in_flight.append(group.submit(call, item))
+        while in_flight:
+            yield in_flight.popleft().result()
+    finally:
+        group.shutdown(wait=True, cancel_futures=True)

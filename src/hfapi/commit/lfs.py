@@ -18,14 +18,7 @@ import functools
 import logging
 import math
 import threading
-from concurrent.futures import (
-    FIRST_EXCEPTION,
-    CancelledError,
-    Executor,
-    Future,
-    ThreadPoolExecutor,
-    wait,
-)
+from concurrent.futures import FIRST_EXCEPTION, CancelledError, Executor, Future, wait
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Set, Tuple
 
@@ -35,7 +28,7 @@ from requests.auth import HTTPBasicAuth
 from .. import constants
 from .._progress import ProgressCounter, tqdm
 from .._session import HubSession, Timeout
-from .concurrency import map_ordered
+from .concurrency import CallGroup, map_ordered
 from .operations import CommitOperationAdd, SourceChangedError
 from .slices import OnRead, SliceReader, open_slice
 
@@ -449,7 +442,7 @@ def upload_lfs_files(
     pool = (
         _InlineExecutor()
         if total_units == 1 or num_threads <= 1
-        else ThreadPoolExecutor(max_workers=num_threads, thread_name_prefix="hfapi-lfs")
+        else CallGroup(max_workers=num_threads)
     )
     try:
         for job in jobs:

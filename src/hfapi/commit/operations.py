@@ -50,6 +50,8 @@ __all__ = [
 READ_CHUNK_SIZE = 4 * 1024 * 1024
 #: Bytes of content sent to the Hub so it can tell text from binary.
 SAMPLE_SIZE = 512
+#: Files below this size are read in one call when hashed.
+SMALL_FILE_SIZE = 1024 * 1024
 #: Files larger than this show a progress bar while being hashed.
 HASH_PROGRESS_THRESHOLD = 10 * 1024 * 1024
 
@@ -106,27 +108,42 @@ class UploadInfo:
     @classmethod
     def from_path(cls, path: str) -> "UploadInfo":
         """Describe a local file in one streaming pass (hash, size and sample together)."""
+        with open(path, "rb", buffering=0) as handle:
+            return cls.from_open_file(handle, os.fstat(handle.fileno()).st_size, path)
+
+    @classmethod
+    def from_open_file(cls, handle: io.RawIOBase, total: int, name: str) -> "UploadInfo":
+        """Describe an open local file from its current position to its end.
+
+        Args:
+            handle: the file, unbuffered (``buffering=0``); it is left open.
+            total: its size from ``fstat``: sizes the read buffer and the progress bar
+                (the size reported is what was read, should the file have grown).
+            name: the file's path, for the progress bar.
+        """
+        if total < SMALL_FILE_SIZE:
+            # Most files of a large folder are small: one read, no buffer management
+            # (which cost more than the hashing itself for a few KB).
+            return cls.from_bytes(handle.readall())
         digest = hashlib.sha256()
         size = 0
         sample = b""
-        total = os.path.getsize(path)
         # Sized to the file: zero-filling 4 MiB for each of thousands of small files
         # costs more than hashing them (a file that grew is still read in full).
         buffer = bytearray(max(1, min(READ_CHUNK_SIZE, total)))
         view = memoryview(buffer)
-        bar = _hash_bar(path, total)
+        bar = _hash_bar(name, total)
         try:
-            with open(path, "rb", buffering=0) as handle:
-                while True:
-                    count = handle.readinto(buffer)
-                    if not count:
-                        break
-                    if size < SAMPLE_SIZE:
-                        sample += bytes(view[: min(count, SAMPLE_SIZE - size)])
-                    digest.update(view[:count])
-                    size += count
-                    if bar is not None:
-                        bar.update(count)
+            while True:
+                count = handle.readinto(buffer)
+                if not count:
+                    break
+                if size < SAMPLE_SIZE:
+                    sample += bytes(view[: min(count, SAMPLE_SIZE - size)])
+                digest.update(view[:count])
+                size += count
+                if bar is not None:
+                    bar.update(count)
         finally:
             if bar is not None:
                 bar.close()
@@ -201,11 +218,7 @@ class CommitOperationAdd:
             source = self.path_or_fileobj = str(source)
         if isinstance(source, str):
             local = expanded_path(source)
-            if not os.path.isfile(local):
-                raise ValueError(f"Provided path: '{local}' is not a file on the local file system")
-            # Taken before hashing: a change during the hash is caught at upload time too.
-            self._hashed_mtime_ns: Optional[int] = os.stat(local).st_mtime_ns
-            self.upload_info = UploadInfo.from_path(local)
+            self._describe_local(local, open_regular_file(local), keep_below=0)
         elif isinstance(source, bytes):
             self.upload_info = UploadInfo.from_bytes(source)
         elif isinstance(source, io.BufferedIOBase):
@@ -223,6 +236,40 @@ class CommitOperationAdd:
                 " binary file object (io.BufferedIOBase). If you passed a file object, make"
                 " sure it was opened in binary mode ('rb')."
             )
+
+    @classmethod
+    def _of_open_file(
+        cls, path_in_repo: str, local_path: str, handle: io.FileIO, keep_below: int
+    ) -> CommitOperationAdd:
+        """An addition of a local file the caller has opened (upload_folder); closes it.
+
+        The content of a file smaller than ``keep_below`` bytes is kept from hashing to
+        sending: one read instead of two, and the commit carries exactly what was hashed.
+        """
+        addition = cls.__new__(cls)
+        try:
+            addition.path_in_repo = normalize_path_in_repo(path_in_repo)
+            addition._check_path()
+        except BaseException:
+            handle.close()
+            raise
+        addition.path_or_fileobj = local_path
+        addition._describe_local(local_path, handle, keep_below)
+        return addition
+
+    def _describe_local(self, local: str, handle: io.FileIO, keep_below: int) -> None:
+        with handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise ValueError(f"Provided path: '{local}' is not a file on the local file system")
+            # Taken before hashing: a change during the hash is caught at upload time too.
+            self._hashed_mtime_ns: Optional[int] = status.st_mtime_ns
+            self._kept_content: Optional[bytes] = None
+            if status.st_size < keep_below:
+                self._kept_content = handle.readall()
+                self.upload_info = UploadInfo.from_bytes(self._kept_content)
+            else:
+                self.upload_info = UploadInfo.from_open_file(handle, status.st_size, local)
 
     def _check_path(self) -> None:
         # A trailing "/" only makes sense for a folder to delete.
@@ -334,6 +381,18 @@ class CommitOperationAdd:
             OSError: the source no longer has the size it had when it was hashed.
         """
         expected = self.upload_info.size
+        kept = getattr(self, "_kept_content", None)
+        if kept is not None:
+            yield base64.b64encode(kept)
+            return
+        if isinstance(self.path_or_fileobj, str) and expected < SMALL_FILE_SIZE:
+            # A small file in one read and one encoding (most files of a large folder).
+            with self.open_source() as handle:
+                data = handle.read(expected + 1)
+            if len(data) != expected:
+                raise self.changed_error(f"{expected} bytes expected, {len(data)} read")
+            yield base64.b64encode(data)
+            return
         seen = 0
         carry = b""
         with self.as_file() as stream:
@@ -390,6 +449,27 @@ def _check_regular_stream(stream: BinaryIO) -> None:
             f"path_or_fileobj {name!r} is not a regular file (a device, pipe or socket"
             " cannot be hashed and uploaded)."
         )
+
+
+def open_regular_file(local: str) -> io.FileIO:
+    """Open a local file to upload (unbuffered), or give a clear error if there is none.
+
+    Opened without blocking, so that a FIFO in its place cannot hang the upload (its
+    type is then refused by the caller's ``fstat``).
+
+    Raises:
+        ValueError: nothing readable is there (missing path, bad name).
+        PermissionError: the file exists but may not be read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        return io.FileIO(os.open(local, flags), "rb", closefd=True)
+    except PermissionError:
+        raise
+    except (OSError, ValueError):
+        raise ValueError(
+            f"Provided path: '{local}' is not a file on the local file system"
+        ) from None
 
 
 def expanded_path(path: str) -> str:

@@ -10,7 +10,8 @@ patterns select the same files.
 from __future__ import annotations
 
 import os
-from fnmatch import fnmatch
+import re
+from fnmatch import fnmatch, translate
 from typing import Any, Callable, Dict, Iterable, List, Optional, TypeVar, Union
 
 __all__ = [
@@ -71,18 +72,32 @@ def filter_paths(
         >>> filter_paths(["a.txt", "b.bin"], allow_patterns="*.txt")
         ['a.txt']
     """
-    allow = as_pattern_list(allow_patterns)
-    ignore = as_pattern_list(ignore_patterns) or []
+    allow_list = as_pattern_list(allow_patterns)
+    allowed = None if allow_list is None else _matcher(allow_list)
+    ignored = _matcher(as_pattern_list(ignore_patterns) or [])
     kept = []
     for item in items:
         path = key(item) if key is not None else item
         assert isinstance(path, str)
-        if allow is not None and not matches_any(path, allow):
+        if allowed is not None and not allowed(path):
             continue
-        if matches_any(path, ignore):
+        if ignored(path):
             continue
         kept.append(item)
     return kept
+
+
+def _matcher(patterns: List[str]) -> Callable[[str], bool]:
+    """``matches_any`` for a fixed list: one regex for all of them, compiled once.
+
+    Same answers as :func:`fnmatch.fnmatch` pattern by pattern (both sides go through
+    ``os.path.normcase``), at one match per path instead of one per pattern.
+    """
+    if not patterns:
+        return lambda path: False
+    combined = "|".join(f"(?:{translate(os.path.normcase(p))})" for p in patterns)
+    match = re.compile(combined).match
+    return lambda path: match(os.path.normcase(path)) is not None
 
 
 def list_local_files(folder: str) -> List[str]:
@@ -103,11 +118,24 @@ def list_local_files(folder: str) -> List[str]:
         ['config.json', 'sub/weights.bin']
     """
     found: List[str] = []
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            full = os.path.join(root, name)
-            if os.path.isfile(full):
-                found.append(os.path.relpath(full, folder).replace(os.sep, "/"))
+    # scandir's entries know their type from the directory listing: no stat per file
+    # (os.walk + isfile + relpath cost 3 system calls and ~15 µs per file).
+    folders = [("", folder)]
+    while folders:
+        prefix, current = folders.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue  # unreadable folder: skipped, as os.walk does
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        folders.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.is_file():
+                    found.append(prefix + entry.name)
+            except OSError:
+                continue  # vanished or unreadable meanwhile
     return sorted(found, key=lambda path: path.split("/"))
 
 

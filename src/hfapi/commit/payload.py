@@ -38,6 +38,8 @@ __all__ = [
 ]
 
 UPLOAD_MODES = ("lfs", "regular")
+#: Inline-file lines up to this size are produced as one piece.
+_ONE_PIECE_MAX = 64 * 1024
 
 
 def preupload_payload(additions: Sequence[CommitOperationAdd]) -> Dict[str, Any]:
@@ -138,6 +140,10 @@ class _InlineFile:
         self.length = len(self.prefix) + 4 * ((size + 2) // 3) + len(self.suffix)
 
     def chunks(self) -> Iterator[bytes]:
+        if self.length <= _ONE_PIECE_MAX:
+            # One piece per small file: the body's reader then handles one chunk, not 3+.
+            yield b"".join((self.prefix, *self.addition.iter_b64content(), self.suffix))
+            return
         yield self.prefix
         yield from self.addition.iter_b64content()
         yield self.suffix

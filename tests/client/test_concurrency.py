@@ -1,0 +1,165 @@
+"""Calls side by side on the shared worker pool: bounds, order, errors, lazy inputs."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import CancelledError
+from typing import Iterator, List
+
+import pytest
+
+from hfapi.commit.concurrency import CallGroup, map_ordered, shared_pool
+
+WAIT = 10.0  # seconds before a test gives up on an event that must happen
+
+
+class _Gate:
+    """Counts calls running at once; each call waits until the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = 0
+        self.most = 0
+        self.open = threading.Event()
+        self.threads: List[int] = []
+
+    def call(self, value: int) -> int:
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+            self.threads.append(threading.get_ident())
+        assert self.open.wait(WAIT)
+        with self.lock:
+            self.running -= 1
+        return value * 10
+
+
+def test_a_group_never_runs_more_than_its_bound() -> None:
+    gate = _Gate()
+    group = CallGroup(max_workers=3)
+    futures = [group.submit(gate.call, value) for value in range(10)]
+    gate.open.set()
+    group.shutdown(wait=True)
+    assert [future.result() for future in futures] == [value * 10 for value in range(10)]
+    assert gate.most <= 3
+
+
+def test_shutdown_cancels_calls_not_started_and_waits_for_the_others() -> None:
+    gate = _Gate()
+    group = CallGroup(max_workers=1)
+    futures = [group.submit(gate.call, value) for value in range(3)]
+    group.shutdown(wait=False, cancel_futures=True)
+    gate.open.set()
+    assert futures[0].result(timeout=WAIT) == 0
+    for future in futures[1:]:
+        with pytest.raises(CancelledError):
+            future.result()
+    with pytest.raises(RuntimeError):
+        group.submit(gate.call, 4)
+
+
+def test_a_failing_call_is_reported_on_its_future_and_frees_its_slot() -> None:
+    group = CallGroup(max_workers=1)
+
+    def fail(value: int) -> int:
+        raise KeyError(value)
+
+    failed = group.submit(fail, 1)
+    after = group.submit(lambda: 2)
+    group.shutdown()
+    with pytest.raises(KeyError):
+        failed.result()
+    assert after.result() == 2
+
+
+def test_worker_threads_outlive_their_groups() -> None:
+    # The same threads serve one group after another: their sessions (and keep-alive
+    # connections) serve the preupload calls and then the LFS transfers.
+    first, second = _Gate(), _Gate()
+    for gate in (first, second):
+        gate.open.set()
+        group = CallGroup(max_workers=2)
+        for value in range(6):
+            group.submit(gate.call, value)
+        group.shutdown()
+    assert set(second.threads) <= set(first.threads) | {
+        thread.ident for thread in threading.enumerate() if thread.name.startswith("hfapi-calls")
+    }
+    assert shared_pool() is shared_pool()
+
+
+def test_map_ordered_keeps_the_order_of_its_inputs() -> None:
+    gate = _Gate()
+    gate.open.set()
+    assert list(map_ordered(gate.call, range(20), max_workers=4)) == [v * 10 for v in range(20)]
+    assert gate.most <= 4
+
+
+def test_map_ordered_reads_its_inputs_while_calls_are_in_flight() -> None:
+    # The producer (hashing, in upload_folder) runs while earlier calls wait on the
+    # network: here the second input is produced while the first call is still blocked.
+    first_call_started = threading.Event()
+    release = threading.Event()
+    produced_during_first_call: List[bool] = []
+
+    def inputs() -> Iterator[int]:
+        yield 0
+        yield 1
+        assert first_call_started.wait(WAIT)
+        produced_during_first_call.append(not release.is_set())
+        release.set()
+        yield 2
+
+    def call(value: int) -> int:
+        if value == 0:
+            first_call_started.set()
+            assert release.wait(WAIT)
+        return value
+
+    assert list(map_ordered(call, inputs(), max_workers=2)) == [0, 1, 2]
+    assert produced_during_first_call == [True]
+
+
+def test_map_ordered_raises_the_first_error_in_order_and_sends_nothing_more() -> None:
+    started: List[int] = []
+    lock = threading.Lock()
+    failed = threading.Event()
+
+    def call(value: int) -> int:
+        with lock:
+            started.append(value)
+        if value == 1:
+            failed.set()
+            raise ValueError("bad answer for 1")
+        return value
+
+    def inputs() -> Iterator[int]:
+        yield from range(3)
+        assert failed.wait(WAIT)
+        yield from range(3, 1000)
+
+    with pytest.raises(ValueError, match="bad answer for 1"):
+        list(map_ordered(call, inputs(), max_workers=2))
+    assert len(started) < 1000
+
+
+def test_map_ordered_reports_an_error_of_its_inputs() -> None:
+    def inputs() -> Iterator[int]:
+        yield 1
+        yield 2
+        raise OSError("file vanished while hashing")
+
+    with pytest.raises(OSError, match="vanished"):
+        list(map_ordered(lambda v: v, inputs(), max_workers=2))
+
+
+@pytest.mark.parametrize("max_workers", [1, 4])
+def test_a_single_input_or_one_worker_runs_in_the_calling_thread(max_workers: int) -> None:
+    here = threading.get_ident()
+    items = [1] if max_workers > 1 else [1, 2, 3]
+    threads = list(map_ordered(lambda _: threading.get_ident(), items, max_workers))
+    assert set(threads) == {here}
+
+
+def test_no_input_makes_no_call() -> None:
+    assert list(map_ordered(lambda v: v, iter(()), max_workers=3)) == []
