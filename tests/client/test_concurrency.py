@@ -8,7 +8,7 @@ from typing import Iterator, List
 
 import pytest
 
-from hfapi.commit.concurrency import CallGroup, map_ordered, shared_pool
+from hfapi.commit.concurrency import CallGroup, ParallelismProbe, map_ordered, shared_pool
 
 WAIT = 10.0  # seconds before a test gives up on an event that must happen
 
@@ -163,3 +163,91 @@ def test_a_single_input_or_one_worker_runs_in_the_calling_thread(max_workers: in
 
 def test_no_input_makes_no_call() -> None:
     assert list(map_ordered(lambda v: v, iter(()), max_workers=3)) == []
+
+
+# -- resizing and the parallelism probe ----------------------------------------------------
+
+
+def test_a_narrower_bound_lets_running_calls_finish_and_holds_the_next() -> None:
+    gate = _Gate()
+    group = CallGroup(max_workers=3)
+    futures = [group.submit(gate.call, value) for value in range(6)]
+    group.resize(1)
+    assert group.max_workers == 1
+    gate.open.set()
+    group.shutdown()
+    assert [future.result() for future in futures] == [v * 10 for v in range(6)]
+    assert gate.most <= 3
+
+
+def test_a_wider_bound_starts_waiting_calls_at_once() -> None:
+    # Each call waits for all four to be running: only a wider bound lets them finish.
+    everyone = threading.Barrier(4)
+    group = CallGroup(max_workers=1)
+    futures = [group.submit(lambda v=value: everyone.wait(WAIT) >= 0 and v) for value in range(4)]
+    group.resize(4)
+    group.shutdown()
+    assert [future.result() for future in futures] == [0, 1, 2, 3]
+
+
+class _Link:
+    """Bytes sent through a group over simulated time (a fake clock, no threads)."""
+
+    def __init__(self, group: CallGroup, per_transfer: float, shared: float) -> None:
+        self.group, self.now = group, 0.0
+        self.per_transfer, self.shared = per_transfer, shared
+
+    def clock(self) -> float:
+        return self.now
+
+    def run(self, probe: ParallelismProbe, seconds: float, step: float = 0.05) -> None:
+        for _ in range(int(seconds / step)):
+            self.now += step
+            rate = min(self.per_transfer * self.group.max_workers, self.shared)
+            probe.sent(int(rate * step))
+
+
+def test_the_probe_widens_while_each_transfer_keeps_its_own_rate() -> None:
+    group = CallGroup(max_workers=5)
+    link = _Link(group, per_transfer=25e6, shared=1e12)  # a per-connection limit
+    probe = ParallelismProbe(group, limit=16, clock=link.clock)
+    link.run(probe, 1.4)
+    assert group.max_workers == 5  # settling, then measuring
+    link.run(probe, 0.4)
+    assert group.max_workers == 10
+    link.run(probe, 1.6)
+    assert group.max_workers == 16
+    link.run(probe, 5)
+    assert group.max_workers == 16
+
+
+def test_the_probe_undoes_a_widening_that_buys_nothing() -> None:
+    group = CallGroup(max_workers=5)
+    link = _Link(group, per_transfer=100e6, shared=300e6)  # a shared bottleneck
+    probe = ParallelismProbe(group, limit=16, clock=link.clock)
+    link.run(probe, 1.6)
+    assert group.max_workers == 10
+    link.run(probe, 1.6)
+    assert group.max_workers == 5
+    link.run(probe, 5)
+    assert group.max_workers == 5  # probing stopped for good
+
+
+def test_the_probe_ignores_the_burst_of_new_connections() -> None:
+    # Buffers filling at the start look like speed: those bytes must not set the baseline.
+    group = CallGroup(max_workers=4)
+    link = _Link(group, per_transfer=10e6, shared=40e6)
+    probe = ParallelismProbe(group, limit=16, clock=link.clock)
+    probe.sent(10**9)  # the burst, at time 0
+    link.run(probe, 1.6)
+    assert group.max_workers == 8
+    link.run(probe, 1.6)
+    assert group.max_workers == 4
+
+
+def test_no_probing_at_or_above_the_limit() -> None:
+    group = CallGroup(max_workers=8)
+    link = _Link(group, per_transfer=1e6, shared=1e12)
+    probe = ParallelismProbe(group, limit=8, clock=link.clock)
+    link.run(probe, 10)
+    assert group.max_workers == 8

@@ -151,8 +151,13 @@ class CommitFlow:
         create_pr: Optional[bool] = None,
         num_threads: int = 5,
         parent_commit: Optional[str] = None,
+        max_threads: Optional[int] = None,
     ) -> CommitInfo:
-        """Check the inputs, then run the commit (see :meth:`HfApi.create_commit`)."""
+        """Check the inputs, then run the commit (see :meth:`HfApi.create_commit`).
+
+        ``max_threads`` (above ``num_threads``) lets the LFS transfers grow their
+        parallelism while it pays (for callers without a ``num_threads`` of their own).
+        """
         commit = self.prepare(
             repo_id,
             operations,
@@ -164,7 +169,7 @@ class CommitFlow:
             create_pr=create_pr,
             parent_commit=parent_commit,
         )
-        return self.run(commit, num_threads=num_threads)
+        return self.run(commit, num_threads=num_threads, max_threads=max_threads)
 
     def prepare(
         self,
@@ -215,11 +220,13 @@ class CommitFlow:
         *,
         num_threads: int = 5,
         modes: Optional[Dict[str, str]] = None,
+        max_threads: Optional[int] = None,
     ) -> CommitInfo:
         """Preupload, copy sources, LFS transfers, then the commit call itself.
 
         Args:
             modes: the preupload answers when :meth:`preupload` already ran.
+            max_threads: how far the LFS transfers may widen (see :meth:`create`).
         """
         if modes is None:
             step = constants.PREUPLOAD_CHUNK_SIZE
@@ -231,7 +238,7 @@ class CommitFlow:
             commit.repo_id, commit.repo_type, commit.target, copies, commit.token
         )
         copy_oids = copy_source_oids(copies, sources, commit.target)
-        self._upload_lfs(commit, modes, num_threads)
+        self._upload_lfs(commit, modes, num_threads, max_threads)
         return self._send_commit(commit, modes, copy_oids)
 
     def preupload(
@@ -284,7 +291,11 @@ class CommitFlow:
         return modes
 
     def _upload_lfs(
-        self, commit: "PreparedCommit", modes: Dict[str, str], num_threads: int
+        self,
+        commit: "PreparedCommit",
+        modes: Dict[str, str],
+        num_threads: int,
+        max_threads: Optional[int],
     ) -> None:
         """Negotiate and send the LFS-bound additions that the storage lacks."""
         lfs_additions = [op for op in commit.additions if effective_upload_mode(op, modes) == "lfs"]
@@ -306,6 +317,7 @@ class CommitFlow:
             endpoint=self._client.endpoint,
             num_threads=num_threads,
             timeout=self._client.timeout,
+            max_threads=max_threads,
         )
 
     def _send_commit(

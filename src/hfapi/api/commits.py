@@ -39,9 +39,12 @@ if TYPE_CHECKING:
     from ..models.git import CommitInfo
 
 
-#: Calls in flight at once for upload_folder, which has no ``num_threads`` (create_commit's
-#: default).
+#: Calls in flight at once for upload_folder and upload_file, which have no ``num_threads``
+#: (create_commit's default) ...
 _FOLDER_THREADS = 5
+#: ... and how far their LFS transfers may widen while more of them are faster (a far Hub
+#: whose connections are each held to a rate; see commit/concurrency.ParallelismProbe).
+_ADAPTIVE_MAX_THREADS = 16
 
 
 def _default_folder_message(path_in_repo: str) -> str:
@@ -306,6 +309,8 @@ class CommitsMixin(DeletesMixin, MultiCommitsMixin):
                 revision=revision,
                 create_pr=create_pr,
                 parent_commit=parent_commit,
+                num_threads=_FOLDER_THREADS,
+                max_threads=_ADAPTIVE_MAX_THREADS,
             )
             return self._blob_url(repo_id, repo_type, info, revision, operation.path_in_repo)
 
@@ -533,7 +538,12 @@ class CommitsMixin(DeletesMixin, MultiCommitsMixin):
             )
             # Each chunk's preupload call goes out while the next chunk is hashed.
             modes = flow.preupload(commit, chunks, num_threads=_FOLDER_THREADS)
-            info = flow.run(commit, num_threads=_FOLDER_THREADS, modes=modes)
+            info = flow.run(
+                commit,
+                num_threads=_FOLDER_THREADS,
+                modes=modes,
+                max_threads=_ADAPTIVE_MAX_THREADS,
+            )
             where = url_revision(info, upload.revision)
         return (
             f"{self._web_url(upload.repo_id, upload.repo_type)}/tree/{where}/{upload.destination}"

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import collections
 import itertools
+import logging
 import os
 import threading
+import time
 from concurrent.futures import Executor, Future
 from concurrent.futures import wait as wait_for
 from typing import (
@@ -41,6 +43,8 @@ from typing import (
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
+
+logger = logging.getLogger("hfapi.lfs")
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -89,11 +93,26 @@ class CallGroup(Executor):
     """
 
     def __init__(self, max_workers: int) -> None:
-        self._free = max(1, max_workers)
+        self._bound = self._free = max(1, max_workers)
         self._waiting: Deque[Tuple[Future[Any], Callable[[], Any]]] = collections.deque()
         self._started: Set[Future[Any]] = set()
         self._lock = threading.Lock()
         self._closed = False
+
+    @property
+    def max_workers(self) -> int:
+        """The group's current bound."""
+        with self._lock:
+            return self._bound
+
+    def resize(self, max_workers: int) -> None:
+        """Change the bound: a wider one starts waiting calls at once; a narrower one lets
+        running calls finish and starts no new one until fewer than the bound run."""
+        with self._lock:
+            bound = max(1, max_workers)
+            self._free += bound - self._bound
+            self._bound = bound
+        self._start_waiting()
 
     def submit(self, fn: Callable[..., Result], /, *args: Any, **kwargs: Any) -> Future[Result]:
         """Schedule ``fn(*args, **kwargs)``; it starts when one of the group's slots is free.
@@ -112,7 +131,7 @@ class CallGroup(Executor):
     def _start_waiting(self) -> None:
         while True:
             with self._lock:
-                if not self._waiting or not self._free:
+                if not self._waiting or self._free <= 0:
                     return
                 future, call = self._waiting.popleft()
                 if not future.set_running_or_notify_cancel():
@@ -201,3 +220,80 @@ def map_ordered(
             yield in_flight.popleft().result()
     finally:
         group.shutdown(wait=True, cancel_futures=True)
+
+
+class ParallelismProbe:
+    """Widens a :class:`CallGroup` of transfers while more of them move more bytes.
+
+    Over a link where each connection is held to a rate of its own (a long round trip,
+    a per-flow limit), twice the transfers move twice the bytes; over a shared
+    bottleneck, or when the CPU is the limit, they move no more. The probe lets the
+    transfers settle (``settle`` seconds: new connections fill their buffers, which
+    would look like speed), measures the rate of bytes sent over ``window`` seconds,
+    then doubles the bound (up to ``limit``) and measures again. A doubling that did
+    not raise the rate by ``min_gain`` is undone, and probing stops there.
+
+    Args:
+        group: the group running the transfers.
+        limit: the highest bound the probe may set.
+        window: seconds of sending per measurement.
+        settle: seconds ignored after the start and after each change of the bound.
+        min_gain: the relative growth of the rate that pays for more parallelism
+            (doubling gives about +100% when it pays, about 0% when it does not).
+        clock: a monotonic clock (injectable for tests).
+
+    Example:
+        >>> probe = ParallelismProbe(group, limit=16)
+        >>> probe.sent(1024 * 1024)  # from the transfers, as bytes leave
+    """
+
+    def __init__(
+        self,
+        group: CallGroup,
+        limit: int,
+        window: float = 1.0,
+        settle: float = 0.5,
+        min_gain: float = 0.3,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._group = group
+        self._limit = limit
+        self._window = window
+        self._settle = settle
+        self._min_gain = min_gain
+        self._clock = clock
+        self._lock = threading.Lock()
+        #: Start of the settling period, then of the measurement (None: nothing sent yet).
+        self._since: Optional[float] = None
+        self._settled = False
+        self._bytes = 0
+        #: The rate measured before the last doubling, and the bound it was measured at.
+        self._before: Optional[Tuple[float, int]] = None
+        self._probing = group.max_workers < limit
+
+    def sent(self, count: int) -> None:
+        """Count ``count`` bytes sent; at the end of a window, decide on the bound."""
+        now = self._clock()
+        with self._lock:
+            if not self._probing:
+                return
+            if self._since is None:
+                self._since = now
+            if not self._settled:
+                if now - self._since < self._settle:
+                    return
+                self._since, self._settled, self._bytes = now, True, 0
+            self._bytes += count
+            elapsed = now - self._since
+            if elapsed < self._window:
+                return
+            rate, bound = self._bytes / elapsed, self._group.max_workers
+            if self._before is not None and rate < self._before[0] * (1 + self._min_gain):
+                new_bound, verdict = self._before[1], "no gain"
+                self._probing = False
+            else:
+                new_bound, verdict = min(self._limit, 2 * bound), "more"
+                self._before, self._probing = (rate, bound), new_bound < self._limit
+            self._since, self._settled = now, False
+        logger.debug("%.1f MB/s with %d transfers (%s): %d", rate / 1e6, bound, verdict, new_bound)
+        self._group.resize(new_bound)

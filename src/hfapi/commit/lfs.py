@@ -28,7 +28,7 @@ from requests.auth import HTTPBasicAuth
 from .. import constants
 from .._progress import ProgressCounter, tqdm
 from .._session import HubSession, Timeout
-from .concurrency import CallGroup, map_ordered
+from .concurrency import CallGroup, ParallelismProbe, map_ordered
 from .operations import CommitOperationAdd, SourceChangedError
 from .slices import OnRead, SliceReader, open_slice
 
@@ -321,11 +321,19 @@ def _error_of(future: "Future[Any]") -> Optional[BaseException]:
 class _Sender:
     """The three kinds of request sent outside the batch call."""
 
-    def __init__(self, http: HubSession, token: str, endpoint: str, timeout: Timeout) -> None:
+    def __init__(
+        self,
+        http: HubSession,
+        token: str,
+        endpoint: str,
+        timeout: Timeout,
+        on_sent: Optional[OnRead] = None,
+    ) -> None:
         self.http = http
         self.token = token
         self.endpoint = endpoint.rstrip("/")
         self.timeout = timeout
+        self.on_sent = on_sent
 
     def put(
         self,
@@ -341,14 +349,17 @@ class _Sender:
         def body() -> SliceReader:
             # A new reader per attempt: a retry re-reads the slice from disk, and the
             # bytes of the failed attempt are taken back from the progress bar.
-            on_read: Optional[OnRead] = None
+            on_read: Optional[OnRead] = self.on_sent
             if progress is not None:
                 progress.update(-counted[0])
                 counted[0] = 0
+                also = self.on_sent
 
                 def on_read(count: int) -> None:
                     counted[0] += count
                     progress.update(count)
+                    if also is not None:
+                        also(count)
 
             return open_slice(addition, offset, length, lock=lock, on_read=on_read)
 
@@ -394,6 +405,7 @@ def upload_lfs_files(
     endpoint: str,
     num_threads: int = 5,
     timeout: Timeout = None,
+    max_threads: Optional[int] = None,
 ) -> None:
     """Send every object of ``uploads`` to storage, in parallel, and verify them.
 
@@ -407,8 +419,11 @@ def upload_lfs_files(
         uploads: from :func:`request_lfs_uploads`.
         token: the user's token (only for a verify URL on ``endpoint``).
         endpoint: the Hub's base URL.
-        num_threads: maximum number of simultaneous requests.
+        num_threads: number of simultaneous requests.
         timeout: overrides the session's default timeout.
+        max_threads: when above ``num_threads``, the number of simultaneous requests
+            grows towards it while that makes the transfers faster (see
+            :class:`~hfapi.commit.concurrency.ParallelismProbe`).
 
     Raises:
         RuntimeError: ``Error while uploading '<path>' to the Hub.``, caused by the
@@ -427,7 +442,6 @@ def upload_lfs_files(
             jobs.append(_Job(sender, upload))
         except ValueError as exc:
             _raise_for(upload.addition, exc)
-    total_units = sum(len(job.parts) for job in jobs)
     overall = tqdm(desc=f"Upload {len(jobs)} LFS files", total=len(jobs)) if len(jobs) > 1 else None
     overall_lock = threading.Lock()
 
@@ -438,12 +452,14 @@ def upload_lfs_files(
 
     for job in jobs:
         job.done.add_done_callback(advance)
+    total_units = sum(len(job.parts) for job in jobs)
     pool: Executor
-    pool = (
-        _InlineExecutor()
-        if total_units == 1 or num_threads <= 1
-        else CallGroup(max_workers=num_threads)
-    )
+    if total_units == 1 or num_threads <= 1:
+        pool = _InlineExecutor()
+    else:
+        pool = group = CallGroup(max_workers=num_threads)
+        if max_threads is not None and max_threads > num_threads:
+            sender.on_sent = ParallelismProbe(group, limit=max_threads).sent
     try:
         for job in jobs:
             job.start(pool)
