@@ -488,3 +488,15 @@ def test_progress_counter_is_lazy_and_closable() -> None:
     counter.close()
     counter.update(5)  # ignored after close
     assert counter._bar.n == 2
+
+
+@pytest.mark.parametrize("stale_size", [0, 5, 9, 10, 50])
+def test_a_small_file_is_read_whole_even_if_it_grew_since_its_stat(
+    tmp_path: Path, stale_size: int
+) -> None:
+    from hfapi.commit.operations import _read_to_end
+
+    target = tmp_path / "f"
+    target.write_bytes(b"0123456789")
+    with open(target, "rb", buffering=0) as handle:
+        assert _read_to_end(handle, stale_size) == b"0123456789"

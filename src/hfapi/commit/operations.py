@@ -124,7 +124,7 @@ class UploadInfo:
         if total < SMALL_FILE_SIZE:
             # Most files of a large folder are small: one read, no buffer management
             # (which cost more than the hashing itself for a few KB).
-            return cls.from_bytes(handle.readall())
+            return cls.from_bytes(_read_to_end(handle, total))
         digest = hashlib.sha256()
         size = 0
         sample = b""
@@ -168,6 +168,14 @@ class UploadInfo:
             size += len(chunk)
         fileobj.seek(0, io.SEEK_SET)
         return cls(sha256=digest.digest(), size=size, sample=sample)
+
+
+def _read_to_end(handle: io.RawIOBase, size: int) -> bytes:
+    """The rest of a file whose size ``fstat`` gave: one read call when it did not grow."""
+    data = handle.read(size + 1) or b""
+    if len(data) > size:
+        data += handle.readall() or b""
+    return data
 
 
 def _hash_bar(path: str, total: int) -> Optional[tqdm]:
@@ -266,7 +274,7 @@ class CommitOperationAdd:
             self._hashed_mtime_ns: Optional[int] = status.st_mtime_ns
             self._kept_content: Optional[bytes] = None
             if status.st_size < keep_below:
-                self._kept_content = handle.readall()
+                self._kept_content = _read_to_end(handle, status.st_size)
                 self.upload_info = UploadInfo.from_bytes(self._kept_content)
             else:
                 self.upload_info = UploadInfo.from_open_file(handle, status.st_size, local)
