@@ -56,7 +56,7 @@ hub: $(STAMP)
 	$(BIN)/python -m hfapi.hub --host 127.0.0.1 --port 0
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/upload.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/suite.py $(BENCH_ARGS)
 
 coverage-doc: $(STAMP)
 	$(BIN)/python -m hfapi.hub.coverage > docs/local-hub-coverage.md

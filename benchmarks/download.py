@@ -6,8 +6,10 @@ one random 1 GiB LFS file with ``hf_hub_download`` (resolve answers a 302 to a p
 download URL, as the Hub does); ``snapshot``, 2,000 text files of 1-4 KiB in 50 folders
 with ``snapshot_download``. The floor is plain ``requests``: one streamed GET of the big
 file, and one GET after another on one keep-alive session for the snapshot. Each download
-runs in a fresh worker process into an empty cache, so RSS figures are clean. hfapi is
-skipped while ``hfapi.hf_hub_download`` does not exist. See ``benchmarks/README.md``.
+runs in a fresh worker process into an empty cache, so RSS figures are clean. The data is
+seeded once, on loopback; then every client runs under each network profile (``--networks``,
+default 0 ms and 50 ms RTT / 200 Mbit/s), switched on the same hub by ``PUT /_hub/config``.
+hfapi is skipped while ``hfapi.hf_hub_download`` does not exist. See ``benchmarks/README.md``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import signal
 import statistics
@@ -23,20 +24,23 @@ import subprocess
 import sys
 import tempfile
 import time
-from importlib.metadata import version
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 from urllib.parse import quote
 
 import requests
 
 # The upload benchmark's helpers: the hub process, data makers, CPU and RSS readings.
 from upload import (
+    ADMIN_AUTH,
     Hub,
     MiB,
     cpu_seconds,
     folder_files,
+    machine_info,
     make_big_file,
     make_folder,
+    network_settings,
+    parse_network,
     rss_kib,
     time_raw_commit,
     time_raw_put,
@@ -47,6 +51,8 @@ from upload import (
 CLIENTS = ("hfapi", "reference", "raw")
 WORKLOADS = ("big", "snapshot")
 BIG_NAME = "big.bin"
+#: ``--quick``: sizes for a run of well under a minute per network.
+QUICK = {"size_mib": 64, "files": 500, "quiet_wait": 0.0}
 
 # -- seeding ---------------------------------------------------------------------------------
 
@@ -180,17 +186,9 @@ def run_download(args: argparse.Namespace, hub: Hub, client: str, workload: str)
 # -- report ----------------------------------------------------------------------------------
 
 
-def report(results: Dict[str, Any]) -> str:
-    machine, runs = results["machine"], results["runs"]
-    lines = [
-        f"{machine['date']}: {machine['cpus']} CPUs ({machine['cpu']}), Python"
-        f" {machine['python']}, huggingface_hub {machine['reference']};"
-        f" big: {results['data_bytes']['big'] / MiB:.0f} MiB,"
-        f" snapshot: {results['files']} files",
-        "",
-    ]
-    rows = [["workload", "client", "wall s", "MiB/s", "RSS +MiB", "CPU s client/hub"]]
-    rows[0] += ["vs ref", "vs raw"]
+def _rows(results: Dict[str, Any], label: str, runs: Dict[str, Any]) -> List[List[str]]:
+    """The rows of one network: each workload, each client that ran, medians as ratios."""
+    rows: List[List[str]] = []
     for workload in (w for w in WORKLOADS if runs[w]["reference"]):
         mib = results["data_bytes"][workload] / MiB
         done = {c: r for c, r in runs[workload].items() if r}
@@ -199,9 +197,26 @@ def report(results: Dict[str, Any]) -> str:
             wall = walls[client]
             rss = max(r["rss_growth_kib"] for r in client_runs) / 1024
             cpu = [statistics.median(r[key] for r in client_runs) for key in ("cpu", "hub_cpu")]
-            rows.append([workload, client, f"{wall:.2f}", f"{mib / wall:.1f}", f"{rss:.1f}"])
-            rows[-1] += [f"{cpu[0]:.2f} / {cpu[1]:.2f}", f"{wall / walls['reference']:.2f}x"]
-            rows[-1].append(f"{wall / walls['raw']:.2f}x")
+            rows.append([label, workload, client, f"{wall:.2f}", f"{mib / wall:.1f}"])
+            rows[-1] += [f"{rss:.1f}", f"{cpu[0]:.2f} / {cpu[1]:.2f}"]
+            rows[-1] += [f"{wall / walls['reference']:.2f}x", f"{wall / walls['raw']:.2f}x"]
+    return rows
+
+
+def report(results: Dict[str, Any]) -> str:
+    """The table of every network, with the machine, as text."""
+    machine = results["machine"]
+    lines = [
+        f"{machine['date']}: {machine['cpus']} CPUs ({machine['cpu']}), Python"
+        f" {machine['python']}, huggingface_hub {machine['reference']};"
+        f" big: {results['data_bytes']['big'] / MiB:.0f} MiB,"
+        f" snapshot: {results['files']} files",
+        "",
+    ]
+    rows = [["network", "workload", "client", "wall s", "MiB/s", "RSS +MiB"]]
+    rows[0] += ["CPU s client/hub", "vs ref", "vs raw"]
+    for label, network in results["networks"].items():
+        rows += _rows(results, label, network["runs"])
     widths = [max(len(row[i]) for row in rows if len(row) > i) for i in range(len(rows[0]))]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
     lines.append(f"\nMedians of {results['repeat']} round(s); RSS: the largest growth.")
@@ -237,10 +252,34 @@ def prepare(args: argparse.Namespace, hub: Hub) -> Dict[str, int]:
     return {"big": args.size_mib * MiB, "snapshot": folder_bytes}
 
 
-def main() -> None:
+def set_network(hub: Hub, knobs: List[str]) -> None:
+    """Switch the hub's network emulation to a profile (no knobs: plain loopback)."""
+    settings = network_settings(knobs)
+    answer = requests.put(f"{hub.url}/_hub/config", json=settings, headers=ADMIN_AUTH)
+    answer.raise_for_status()
+
+
+def run_network(
+    args: argparse.Namespace, hub: Hub, clients: Tuple[str, ...]
+) -> Dict[str, Dict[str, List[Any]]]:
+    """Every round of every workload and client on the hub's current network."""
+    runs: Dict[str, Dict[str, List[Any]]] = {w: {c: [] for c in clients} for w in WORKLOADS}
+    for attempt in range(args.repeat):
+        for workload in [args.only] if args.only else WORKLOADS:
+            for client in clients[:: -1 if attempt % 2 else 1]:  # alternate the order
+                result = run_download(args, hub, client, workload)
+                runs[workload][client].append(result)
+                shown = ", ".join(f"{k} {v:.2f}" for k, v in result.items())
+                print(f"{workload:8} {client:9} {shown}", flush=True)
+    return runs
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--size-mib", type=int, default=1024, help="size of the big file")
     parser.add_argument("--files", type=int, default=2000, help="files in the snapshot")
+    parser.add_argument("--quick", action="store_true", help="small sizes, no quiet wait")
+    parser.add_argument("--networks", default="0,50/200", help="RTT_MS[/MBIT],... to emulate")
     parser.add_argument("--repeat", type=int, default=1, help="runs per client and workload")
     parser.add_argument("--only", choices=WORKLOADS, help="run one workload only")
     parser.add_argument("--set", action="append", default=[], metavar="KNOB=N", help="hub knob")
@@ -250,37 +289,40 @@ def main() -> None:
     for name in ("worker", "workload", "repo", "endpoint", "token", "cache"):
         parser.add_argument(f"--{name}", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.quick:
+        for name, value in QUICK.items():
+            setattr(args, name, value)
+    args.networks = [parse_network(spec) for spec in args.networks.split(",")]
+    return args
+
+
+def main() -> None:
+    args = parse_args()
     if args.worker:
         return worker(args)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up on kill as well
     args.work = tempfile.mkdtemp(prefix="hfapi-dl-bench-", dir=args.workdir)
     clients = CLIENTS if hfapi_can_download() else CLIENTS[1:]
-    runs: Dict[str, Dict[str, List[Any]]] = {w: {c: [] for c in clients} for w in WORKLOADS}
+    networks: Dict[str, Any] = {}
     try:
         with Hub(args.work, args.set) as hub:
-            sizes = prepare(args, hub)
-            for attempt in range(args.repeat):
-                for workload in [args.only] if args.only else WORKLOADS:
-                    for client in clients[:: -1 if attempt % 2 else 1]:  # alternate the order
-                        result = run_download(args, hub, client, workload)
-                        runs[workload][client].append(result)
-                        shown = ", ".join(f"{k} {v:.2f}" for k, v in result.items())
-                        print(f"{workload:8} {client:9} {shown}", flush=True)
+            sizes = prepare(args, hub)  # seeded and warmed up on loopback
+            for label, knobs in args.networks:
+                print(f"-- network: {label}", flush=True)
+                set_network(hub, knobs)
+                networks[label] = {"knobs": knobs, "runs": run_network(args, hub, clients)}
+            set_network(hub, [])
     finally:
         shutil.rmtree(args.work, ignore_errors=True)
-    print("\n" + report(summary(args, sizes, runs, "hfapi" in clients)))
+    print("\n" + report(summary(args, sizes, networks, "hfapi" in clients)))
 
 
 def summary(
-    args: argparse.Namespace, sizes: Dict[str, int], runs: Dict[str, Any], hfapi: bool
+    args: argparse.Namespace, sizes: Dict[str, int], networks: Dict[str, Any], hfapi: bool
 ) -> Dict[str, Any]:
     """Every figure with the machine's description (written to ``--json``)."""
-    machine: Dict[str, Any] = {"cpus": os.cpu_count(), "python": platform.python_version()}
-    with open("/proc/cpuinfo") as info:
-        machine["cpu"] = next((ln.split(":")[1].strip() for ln in info if "model name" in ln), "")
-    machine.update(reference=version("huggingface_hub"), date=time.strftime("%Y-%m-%d %H:%M"))
-    results = {"machine": machine, "files": args.files, "repeat": args.repeat, "hfapi": hfapi}
-    results.update(knobs=" ".join(args.set), data_bytes=sizes, runs=runs)
+    results = {"machine": machine_info(), "files": args.files, "repeat": args.repeat}
+    results.update(hfapi=hfapi, knobs=" ".join(args.set), data_bytes=sizes, networks=networks)
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(results, handle, indent=2)

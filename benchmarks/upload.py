@@ -411,6 +411,16 @@ def parse_network(spec: str) -> Tuple[str, List[str]]:
     return label, knobs
 
 
+def network_settings(knobs: List[str]) -> Dict[str, int]:
+    """The emulation knobs of a profile from :func:`parse_network`, as a ``PUT /_hub/config``
+    body: both knobs are always there (0 turns each off), so a profile replaces the last."""
+    settings = {"network_rtt_ms": 0, "network_bandwidth_kbps": 0}
+    for knob in knobs:
+        name, _, value = knob.partition("=")
+        settings[name] = int(value)
+    return settings
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--size-mib", type=int, default=1024, help="size of the big file")
