@@ -34,6 +34,7 @@ from upload import (
     ADMIN_AUTH,
     Hub,
     MiB,
+    cache_bytecode,
     cpu_seconds,
     folder_files,
     machine_info,
@@ -305,6 +306,7 @@ def main() -> None:
     clients = CLIENTS if hfapi_can_download() else CLIENTS[1:]
     networks: Dict[str, Any] = {}
     try:
+        cache_bytecode(os.path.join(args.work, "pycache"))
         with Hub(args.work, args.set) as hub:
             sizes = prepare(args, hub)  # seeded and warmed up on loopback
             for label, knobs in args.networks:

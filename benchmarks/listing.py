@@ -26,6 +26,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
@@ -35,7 +36,14 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import requests
 
 # The upload benchmark's helpers: network profiles, CPU and RSS readings, the machine.
-from upload import cpu_seconds, machine_info, network_settings, parse_network, rss_kib
+from upload import (
+    cache_bytecode,
+    cpu_seconds,
+    machine_info,
+    network_settings,
+    parse_network,
+    rss_kib,
+)
 
 if TYPE_CHECKING:  # the workers do not load the hub
     from hfapi.hub import LocalHub
@@ -260,8 +268,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     from hfapi.hub import LocalHub
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the hub on kill as well
-    with LocalHub() as hub:
-        results = measure(args, hub)
+    with tempfile.TemporaryDirectory(prefix="hfapi-listing-") as pycache:
+        cache_bytecode(pycache)
+        with LocalHub() as hub:
+            results = measure(args, hub)
     print("\n" + report(results))
     if args.json:
         with open(args.json, "w") as handle:

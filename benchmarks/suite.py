@@ -12,7 +12,6 @@ and to the workload's floor. See ``benchmarks/README.md``.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import shutil
@@ -25,7 +24,7 @@ import time
 from typing import Any, Dict, List, Optional, Tuple
 
 from _upload_report import floor_of
-from upload import parse_network
+from upload import cache_bytecode, parse_network
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCHES = ("upload", "download", "listing")
@@ -71,32 +70,6 @@ def bench_command(args: argparse.Namespace, bench: str, json_path: str) -> List[
     if args.repeat:
         command += ["--rounds" if bench == "listing" else "--repeat", str(args.repeat)]
     return [*command, "--json", json_path]
-
-
-def bench_env(pycache: str) -> Dict[str, str]:
-    """The benchmarks' environment: bytecode read and written under ``pycache``.
-
-    With ``PYTHONDONTWRITEBYTECODE`` set and hfapi run from its source tree, every worker
-    would compile the hfapi modules it imports, inside the timed call for the lazily
-    imported ones, while the installed reference client comes compiled.
-    """
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": pycache, "PYTHONUNBUFFERED": "1"}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
-
-
-#: Run in a child: import every module of the clients once, which compiles them (and what
-#: they import) into the bytecode cache. ``__main__`` modules are skipped: they run things.
-WARM_BYTECODE = """
-import importlib, pkgutil
-for name in ("hfapi", "huggingface_hub", "requests"):
-    for info in pkgutil.walk_packages(importlib.import_module(name).__path__, name + "."):
-        if not info.name.endswith("__main__"):
-            try:
-                importlib.import_module(info.name)
-            except Exception:
-                pass
-"""
 
 
 def stop(child: subprocess.Popen[bytes], interrupted: bool) -> None:
@@ -221,11 +194,8 @@ def combined_table(results: Dict[str, Any]) -> str:
 
 def run_suite(args: argparse.Namespace, tmp: str) -> Tuple[Dict[str, Any], List[str]]:
     """Every benchmark in turn; return their figures (with timings) and the failed ones."""
-    env = bench_env(os.path.join(tmp, "pycache"))
-    spec = importlib.util.find_spec("hfapi")
-    where = os.path.dirname(spec.origin) if spec and spec.origin else "?"
-    print(f"Compiling hfapi ({where}) and the reference client", flush=True)
-    subprocess.run([sys.executable, "-c", WARM_BYTECODE], env=env, check=True)
+    cache_bytecode(os.path.join(tmp, "pycache"))
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     results: Dict[str, Any] = {"suite": {"argv": sys.argv[1:], "seconds": {}}}
     failed: List[str] = []
     for bench in args.only:

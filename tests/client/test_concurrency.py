@@ -120,6 +120,24 @@ def test_map_ordered_reads_its_inputs_while_calls_are_in_flight() -> None:
     assert produced_during_first_call == [True]
 
 
+def test_map_ordered_sends_the_first_call_before_producing_the_second_input() -> None:
+    # upload_folder: the preupload call of the first 256 files goes out while the next
+    # 256 are hashed, even when there are only two groups.
+    first_call_started = threading.Event()
+
+    def inputs() -> Iterator[int]:
+        yield 0
+        assert first_call_started.wait(WAIT), "the first call waited for the second input"
+        yield 1
+
+    def call(value: int) -> int:
+        if value == 0:
+            first_call_started.set()
+        return value
+
+    assert list(map_ordered(call, inputs(), max_workers=2)) == [0, 1]
+
+
 def test_map_ordered_raises_the_first_error_in_order_and_sends_nothing_more() -> None:
     started: List[int] = []
     lock = threading.Lock()

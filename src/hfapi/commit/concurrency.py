@@ -20,7 +20,6 @@ how many of its own calls run at once.
 from __future__ import annotations
 
 import collections
-import itertools
 import logging
 import os
 import threading
@@ -37,6 +36,7 @@ from typing import (
     List,
     Optional,
     Set,
+    Sized,
     Tuple,
     TypeVar,
 )
@@ -181,8 +181,9 @@ def map_ordered(
     """``(call(item) for item in items)``, with up to ``max_workers`` calls at a time.
 
     ``items`` is read lazily: producing the next item (hashing the next files, say)
-    overlaps the calls already in flight. A single item, or ``max_workers <= 1``, runs
-    in the calling thread (a caller that stops at a bad answer sends nothing more).
+    overlaps the calls already in flight. ``max_workers <= 1``, or a sized collection of
+    one item, runs in the calling thread (a caller that stops at a bad answer sends
+    nothing more).
 
     Args:
         call: one independent call (a request and the parsing of its answer).
@@ -201,21 +202,18 @@ def map_ordered(
         >>> list(map_ordered(len, ["a", "bc"], max_workers=2))
         [1, 2]
     """
-    iterator = iter(items)
-    head = list(itertools.islice(iterator, 2))
-    if len(head) <= 1 or max_workers <= 1:
-        for item in head:
-            yield call(item)
-        for item in iterator:
+    if max_workers <= 1 or (isinstance(items, Sized) and len(items) <= 1):
+        for item in items:
             yield call(item)
         return
     group = CallGroup(max_workers)
-    in_flight: Deque[Future[Result]] = collections.deque(group.submit(call, i) for i in head)
+    in_flight: Deque[Future[Result]] = collections.deque()
     try:
-        for item in iterator:
+        # Each call is submitted as soon as its input exists, before the next is produced.
+        for item in items:
+            in_flight.append(group.submit(call, item))
             while in_flight and in_flight[0].done():
                 yield in_flight.popleft().result()
-            in_flight.append(group.submit(call, item))
         while in_flight:
             yield in_flight.popleft().result()
     finally:
