@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from hfapi import (
     hf_hub_url,
     try_to_load_from_cache,
 )
+from hfapi.download import transfer
 from hfapi.download.cache import _CACHED_NO_EXIST
 
 COMMIT = "a" * 40
@@ -213,9 +215,18 @@ def test_unreachable_hub_and_empty_cache(
         (b"x" * len(DATA), "expected SHA-256 " + SHA256),
     ],
 )
+@pytest.mark.parametrize("hash_on_a_thread", [False, True])
 def test_content_checks(
-    api: HfApi, rsps: responses.RequestsMock, cache: str, body: bytes, message: str
+    api: HfApi,
+    rsps: responses.RequestsMock,
+    cache: str,
+    body: bytes,
+    message: str,
+    hash_on_a_thread: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Large files are hashed on a thread of their own: the check is the same.
+    monkeypatch.setattr(transfer, "_BACKGROUND_HASH_MIN", 0 if hash_on_a_thread else 1 << 40)
     assert len(DATA) == 170
     lfs_head(rsps)
     rsps.add(responses.GET, STORAGE, body=body)
@@ -223,6 +234,26 @@ def test_content_checks(
         api.hf_hub_download("alice/model", "weights.bin", cache_dir=cache)
     assert "secret" not in str(caught.value)
     assert list((Path(cache) / "models--alice--model" / "blobs").iterdir()) == []
+
+
+@pytest.mark.parametrize("hash_on_a_thread", [False, True])
+def test_a_resumed_file_is_hashed_whole(
+    api: HfApi,
+    rsps: responses.RequestsMock,
+    cache: str,
+    hash_on_a_thread: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(transfer, "_BACKGROUND_HASH_MIN", 0 if hash_on_a_thread else 1 << 40)
+    blobs = Path(cache) / "models--alice--model" / "blobs"
+    blobs.mkdir(parents=True)
+    (blobs / f"{SHA256}.incomplete").write_bytes(DATA[:100])
+    lfs_head(rsps)
+    rsps.add(responses.GET, STORAGE, body=DATA[100:], status=206)
+    path = api.hf_hub_download("alice/model", "weights.bin", cache_dir=cache)
+    assert rsps.calls[1].request.headers["Range"] == "bytes=100-"
+    assert Path(path).read_bytes() == DATA
+    assert not [t for t in threading.enumerate() if t.name == "hfapi-hash"]
 
 
 def test_server_ignoring_range_restarts_the_file(

@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import queue
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Tuple
 from urllib.parse import urljoin, urlsplit
@@ -26,6 +28,10 @@ __all__ = ["FileMetadata", "Remote", "fetch_metadata", "stream_to_file"]
 
 #: Bytes read from the socket at a time.
 CHUNK_SIZE = 1024 * 1024
+#: Files from this size on are hashed on a thread of their own while they stream.
+_BACKGROUND_HASH_MIN = 8 * 1024 * 1024
+#: Blocks waiting for that thread, at most.
+_HASH_QUEUE = 8
 #: Same-host redirects (a renamed repo) followed when reading metadata.
 MAX_REDIRECTS = 10
 #: Consecutive resumes without a single new byte before giving up.
@@ -144,12 +150,52 @@ def _metadata(headers: Any, location: str, presigned: bool = False) -> FileMetad
     )
 
 
+class _Hasher:
+    """SHA-256 of what is written; for a large file, computed on a thread of its own.
+
+    hashlib lets go of the GIL on large blocks, so the hash of one block runs while the
+    next is read from the socket and written: on two cores the check adds no wall time.
+    At most ``_HASH_QUEUE`` blocks wait, so memory stays bounded.
+    """
+
+    def __init__(self, background: bool) -> None:
+        self._digest = hashlib.sha256()
+        self._queue: Optional[queue.Queue[Optional[bytes]]] = None
+        if background:
+            self._queue = queue.Queue(maxsize=_HASH_QUEUE)
+            self._thread = threading.Thread(target=self._run, name="hfapi-hash", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        assert self._queue is not None
+        for block in iter(self._queue.get, None):
+            self._digest.update(block)
+
+    def update(self, block: bytes) -> None:
+        if self._queue is None:
+            self._digest.update(block)
+        else:
+            self._queue.put(block)
+
+    def close(self) -> None:
+        """Let the hashing thread finish (also after a failed transfer)."""
+        if self._queue is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._queue = None
+
+    def hexdigest(self) -> str:
+        self.close()
+        return self._digest.hexdigest()
+
+
 class _Partial:
     """The ``.incomplete`` file being written, and the hash of what it holds so far."""
 
-    def __init__(self, path: str, sha256: Optional[str]) -> None:
+    def __init__(self, path: str, sha256: Optional[str], size: Optional[int] = None) -> None:
         self.path = path
-        self.hasher = hashlib.sha256() if sha256 else None
+        self._background_hash = size is not None and size >= _BACKGROUND_HASH_MIN
+        self.hasher = _Hasher(self._background_hash) if sha256 else None
         self.handle = open(path, "ab")  # noqa: SIM115  # closed by close()
         self.size = self.handle.tell()
         if self.hasher is not None and self.size:
@@ -164,7 +210,8 @@ class _Partial:
         self.handle.truncate()
         self.size = 0
         if self.hasher is not None:
-            self.hasher = hashlib.sha256()
+            self.hasher.close()
+            self.hasher = _Hasher(self._background_hash)
 
     def write(self, block: bytes) -> None:
         self.handle.write(block)
@@ -174,6 +221,8 @@ class _Partial:
 
     def close(self) -> None:
         self.handle.close()
+        if self.hasher is not None:
+            self.hasher.close()
 
 
 def stream_to_file(
@@ -199,7 +248,7 @@ def stream_to_file(
     """
     if metadata.presigned:
         remote = dataclasses.replace(remote, token=None)
-    partial = _Partial(path, metadata.sha256)
+    partial = _Partial(path, metadata.sha256, metadata.size)
     bar = tqdm(
         desc=desc,
         total=metadata.size,
