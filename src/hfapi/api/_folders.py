@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 #: Files of an upload_folder smaller than this keep their content from hashing to sending:
 #: at most the folder's small files in memory, less than the commit body would take.
 KEEP_CONTENT_BELOW = 64 * 1024
+#: ... at most this many bytes of them in all (a folder of a million small files).
+KEEP_CONTENT_BUDGET = 256 * 1024 * 1024
 #: Threads hashing the large files of an upload_folder (hashlib releases the GIL).
 _HASH_WORKERS = min(8, os.cpu_count() or 1)
 #: Files smaller than this are hashed in the calling thread: for small files a thread
@@ -53,15 +55,23 @@ def hashed_addition_chunks(
 
     Small files are hashed in the calling thread; the large files of a chunk (4 MiB and
     more) in parallel, on the shared worker pool. Files under ``keep_below`` bytes keep
-    their content in memory until it is sent (read once instead of twice).
+    their content in memory until it is sent (read once instead of twice), until the kept
+    contents reach :data:`KEEP_CONTENT_BUDGET`; later files are read again when sent.
     """
     from ..commit.concurrency import CallGroup
     from ..commit.operations import CommitOperationAdd, open_regular_file
 
+    kept = [0, keep_below]  # bytes kept so far, and the size under which files are kept
+
     def addition(relpath: str, handle: Optional[io.FileIO] = None) -> CommitOperationAdd:
         local = os.path.join(folder, relpath)
         handle = handle or open_regular_file(local)
-        return CommitOperationAdd._of_open_file(prefix + relpath, local, handle, keep_below)
+        added = CommitOperationAdd._of_open_file(prefix + relpath, local, handle, kept[1])
+        if added.upload_info.size < kept[1]:
+            kept[0] += added.upload_info.size
+            if kept[0] >= KEEP_CONTENT_BUDGET:
+                kept[1] = 0
+        return added
 
     for start in range(0, len(relpaths), chunk_size):
         chunk = relpaths[start : start + chunk_size]
