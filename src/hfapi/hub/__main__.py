@@ -20,7 +20,7 @@ import logging
 import signal
 import sys
 import threading
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from .backend.config import check_config
 from .errors import HubError
@@ -136,7 +136,12 @@ def _configure_logging(args: argparse.Namespace) -> None:
         )
 
 
-def _serve_until_stopped(hub: LocalHub) -> None:
+def _serve_until_stopped(hub: LocalHub, announce: Callable[[], None]) -> None:
+    """Announce the hub, then serve until Ctrl-C or SIGTERM, and stop it cleanly.
+
+    The SIGTERM handler is in place before the announcement: whoever reads the banner
+    and stops the hub at once must get a clean stop, not the default fatal signal.
+    """
     stop = threading.Event()
 
     def on_sigterm(signum: int, frame: Any) -> None:
@@ -144,6 +149,7 @@ def _serve_until_stopped(hub: LocalHub) -> None:
 
     previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
+        announce()
         stop.wait()
     except KeyboardInterrupt:
         pass
@@ -172,13 +178,16 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"hfapi-hub: {refusal}", file=sys.stderr)
         return refusal.status
     data_dir = args.data_dir or f"{hub.backend.storage.root} (temporary, deleted on exit)"
-    print(f"Local Hub running at {hub.url}")
-    print(f"  user:        {hub.default_user}")
-    print(f"  token:       {hub.token}")
-    print(f"  admin token: {hub.admin_token}")
-    print(f"  data dir:    {data_dir}")
-    print("Press Ctrl-C to stop.", flush=True)
-    _serve_until_stopped(hub)
+
+    def announce() -> None:
+        print(f"Local Hub running at {hub.url}")
+        print(f"  user:        {hub.default_user}")
+        print(f"  token:       {hub.token}")
+        print(f"  admin token: {hub.admin_token}")
+        print(f"  data dir:    {data_dir}")
+        print("Press Ctrl-C to stop.", flush=True)
+
+    _serve_until_stopped(hub, announce)
     return 0
 
 
