@@ -228,7 +228,7 @@ class _Link:
 def test_the_probe_widens_while_each_transfer_keeps_its_own_rate() -> None:
     group = CallGroup(max_workers=5)
     link = _Link(group, per_transfer=25e6, shared=1e12)  # a per-connection limit
-    probe = ParallelismProbe(group, limit=16, clock=link.clock)
+    probe = ParallelismProbe(group, limit=16, window=1.0, settle=0.5, clock=link.clock)
     link.run(probe, 1.4)
     assert group.max_workers == 5  # settling, then measuring
     link.run(probe, 0.4)
@@ -242,7 +242,7 @@ def test_the_probe_widens_while_each_transfer_keeps_its_own_rate() -> None:
 def test_the_probe_undoes_a_widening_that_buys_nothing() -> None:
     group = CallGroup(max_workers=5)
     link = _Link(group, per_transfer=100e6, shared=300e6)  # a shared bottleneck
-    probe = ParallelismProbe(group, limit=16, clock=link.clock)
+    probe = ParallelismProbe(group, limit=16, window=1.0, settle=0.5, clock=link.clock)
     link.run(probe, 1.6)
     assert group.max_workers == 10
     link.run(probe, 1.6)
@@ -255,7 +255,7 @@ def test_the_probe_ignores_the_burst_of_new_connections() -> None:
     # Buffers filling at the start look like speed: those bytes must not set the baseline.
     group = CallGroup(max_workers=4)
     link = _Link(group, per_transfer=10e6, shared=40e6)
-    probe = ParallelismProbe(group, limit=16, clock=link.clock)
+    probe = ParallelismProbe(group, limit=16, window=1.0, settle=0.5, clock=link.clock)
     probe.sent(10**9)  # the burst, at time 0
     link.run(probe, 1.6)
     assert group.max_workers == 8
@@ -266,6 +266,6 @@ def test_the_probe_ignores_the_burst_of_new_connections() -> None:
 def test_no_probing_at_or_above_the_limit() -> None:
     group = CallGroup(max_workers=8)
     link = _Link(group, per_transfer=1e6, shared=1e12)
-    probe = ParallelismProbe(group, limit=8, clock=link.clock)
+    probe = ParallelismProbe(group, limit=8, window=1.0, settle=0.5, clock=link.clock)
     link.run(probe, 10)
     assert group.max_workers == 8

@@ -249,8 +249,8 @@ class ParallelismProbe:
         self,
         group: CallGroup,
         limit: int,
-        window: float = 1.0,
-        settle: float = 0.5,
+        window: float = 0.5,
+        settle: float = 0.25,
         min_gain: float = 0.3,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
