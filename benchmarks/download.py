@@ -53,7 +53,7 @@ CLIENTS = ("hfapi", "reference", "raw")
 WORKLOADS = ("big", "snapshot")
 BIG_NAME = "big.bin"
 #: ``--quick``: sizes for a run of well under a minute per network.
-QUICK = {"size_mib": 64, "files": 500, "quiet_wait": 0.0}
+QUICK = {"size_mib": 64, "files": 200, "quiet_wait": 0.0}
 
 # -- seeding ---------------------------------------------------------------------------------
 
