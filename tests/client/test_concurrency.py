@@ -225,42 +225,29 @@ class _Link:
             probe.sent(int(rate * step))
 
 
-def test_the_probe_widens_while_each_transfer_keeps_its_own_rate() -> None:
-    group = CallGroup(max_workers=5)
-    link = _Link(group, per_transfer=25e6, shared=1e12)  # a per-connection limit
+@pytest.mark.parametrize(
+    ("start", "per_transfer", "shared", "burst", "timeline"),
+    [
+        # A per-connection limit: every doubling pays, up to the limit.
+        (5, 25e6, 1e12, 0, [(1.4, 5), (0.4, 10), (1.6, 16), (5, 16)]),
+        # A shared bottleneck: the doubling buys nothing, is undone, and probing stops.
+        (5, 100e6, 300e6, 0, [(1.6, 10), (1.6, 5), (5, 5)]),
+        # Buffers filling at the start look like speed: the burst must not set the baseline.
+        (4, 10e6, 40e6, 10**9, [(1.6, 8), (1.6, 4)]),
+    ],
+    ids=["per-connection-limit", "shared-bottleneck", "start-up-burst"],
+)
+def test_the_probe_doubles_while_it_pays_and_undoes_what_does_not(
+    start: int, per_transfer: float, shared: float, burst: int, timeline: List[tuple]
+) -> None:
+    group = CallGroup(max_workers=start)
+    link = _Link(group, per_transfer=per_transfer, shared=shared)
     probe = ParallelismProbe(group, limit=16, window=1.0, settle=0.5, clock=link.clock)
-    link.run(probe, 1.4)
-    assert group.max_workers == 5  # settling, then measuring
-    link.run(probe, 0.4)
-    assert group.max_workers == 10
-    link.run(probe, 1.6)
-    assert group.max_workers == 16
-    link.run(probe, 5)
-    assert group.max_workers == 16
-
-
-def test_the_probe_undoes_a_widening_that_buys_nothing() -> None:
-    group = CallGroup(max_workers=5)
-    link = _Link(group, per_transfer=100e6, shared=300e6)  # a shared bottleneck
-    probe = ParallelismProbe(group, limit=16, window=1.0, settle=0.5, clock=link.clock)
-    link.run(probe, 1.6)
-    assert group.max_workers == 10
-    link.run(probe, 1.6)
-    assert group.max_workers == 5
-    link.run(probe, 5)
-    assert group.max_workers == 5  # probing stopped for good
-
-
-def test_the_probe_ignores_the_burst_of_new_connections() -> None:
-    # Buffers filling at the start look like speed: those bytes must not set the baseline.
-    group = CallGroup(max_workers=4)
-    link = _Link(group, per_transfer=10e6, shared=40e6)
-    probe = ParallelismProbe(group, limit=16, window=1.0, settle=0.5, clock=link.clock)
-    probe.sent(10**9)  # the burst, at time 0
-    link.run(probe, 1.6)
-    assert group.max_workers == 8
-    link.run(probe, 1.6)
-    assert group.max_workers == 4
+    if burst:
+        probe.sent(burst)  # at time 0
+    for seconds, bound in timeline:
+        link.run(probe, seconds)
+        assert group.max_workers == bound, (link.now, bound)
 
 
 def test_no_probing_at_or_above_the_limit() -> None:

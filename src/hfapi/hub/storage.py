@@ -35,7 +35,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from typing import IO, BinaryIO, Dict, Iterable, Iterator, Optional, Tuple
+from typing import IO, Any, BinaryIO, Dict, Iterable, Iterator, Optional, Tuple
 
 from .schema import MIGRATIONS, SCHEMA_VERSION, STATE_TABLES, SchemaVersionError
 
@@ -222,18 +222,20 @@ class Storage:
                 yield block
 
     def _small_size(self, kind: str, oid: str) -> Optional[int]:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT length(data) FROM contents WHERE kind = ? AND oid = ?", (kind, oid)
-            ).fetchone()
-        return None if row is None else int(row[0])
+        size = self._small_column("length(data)", kind, oid)
+        return None if size is None else int(size)
 
     def _small_data(self, kind: str, oid: str) -> Optional[bytes]:
+        data = self._small_column("data", kind, oid)
+        return None if data is None else bytes(data)
+
+    def _small_column(self, column: str, kind: str, oid: str) -> Any:
+        # ``column`` is one of the two expressions above, never caller input.
         with self._lock:
             row = self._db.execute(
-                "SELECT data FROM contents WHERE kind = ? AND oid = ?", (kind, oid)
+                f"SELECT {column} FROM contents WHERE kind = ? AND oid = ?", (kind, oid)
             ).fetchone()
-        return None if row is None else bytes(row[0])
+        return None if row is None else row[0]
 
     def new_temp_file(self) -> Tuple[str, IO[bytes]]:
         """Create a file in the data directory's ``tmp/``; the caller adopts or deletes it."""
