@@ -45,6 +45,10 @@ _FOLDER_THREADS = 5
 #: ... and how far their LFS transfers may widen while more of them are faster (a far Hub
 #: whose connections are each held to a rate; see commit/concurrency.ParallelismProbe).
 _ADAPTIVE_MAX_THREADS = 16
+#: upload_folder's preupload calls in flight at once: small requests (256 paths each) that
+#: would otherwise wait in rounds after the hashing ended (a 5,000-file folder at 50 ms:
+#: 4 rounds of 5 calls, 0.3 s after the last file was hashed).
+_FOLDER_PREUPLOAD_CALLS = 16
 
 
 def _default_folder_message(path_in_repo: str) -> str:
@@ -537,7 +541,7 @@ class CommitsMixin(DeletesMixin, MultiCommitsMixin):
                 parent_commit=parent_commit,
             )
             # Each chunk's preupload call goes out while the next chunk is hashed.
-            modes = flow.preupload(commit, chunks, num_threads=_FOLDER_THREADS)
+            modes = flow.preupload(commit, chunks, num_threads=_FOLDER_PREUPLOAD_CALLS)
             info = flow.run(
                 commit,
                 num_threads=_FOLDER_THREADS,
