@@ -58,6 +58,19 @@ def test_shutdown_cancels_calls_not_started_and_waits_for_the_others() -> None:
         group.submit(gate.call, 4)
 
 
+def test_a_call_submitted_first_goes_ahead_of_those_waiting() -> None:
+    # An LFS object's verify call must not wait behind every transfer not started yet.
+    gate, order = _Gate(), []
+    group = CallGroup(max_workers=1)
+    group.submit(gate.call, 0)  # holds the only slot
+    for name in ("transfer-1", "transfer-2"):
+        group.submit(order.append, name)
+    group.submit_first(lambda: order.append("verify"))
+    gate.open.set()
+    group.shutdown()
+    assert order == ["verify", "transfer-1", "transfer-2"]
+
+
 def test_a_failing_call_is_reported_on_its_future_and_frees_its_slot() -> None:
     group = CallGroup(max_workers=1)
 

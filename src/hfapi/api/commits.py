@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 _FOLDER_THREADS = 5
 #: ... and how far their LFS transfers may widen while more of them are faster (a far Hub
 #: whose connections are each held to a rate; see commit/concurrency.ParallelismProbe).
-_ADAPTIVE_MAX_THREADS = 16
+_ADAPTIVE_MAX_THREADS = 32
 #: upload_folder's preupload calls in flight at once: small requests (256 paths each) that
 #: would otherwise wait in rounds after the hashing ended (a 5,000-file folder at 50 ms:
 #: 4 rounds of 5 calls, 0.3 s after the last file was hashed).

@@ -49,8 +49,9 @@ logger = logging.getLogger("hfapi.lfs")
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-#: Threads of the shared pool: enough for a few uploads at a time, each with its own bound.
-SHARED_POOL_SIZE = 32
+#: Threads of the shared pool: twice the widest group (32 transfers), so that another
+#: upload's calls (or the hashing of large files) find threads too.
+SHARED_POOL_SIZE = 64
 
 _pool: Optional[Tuple[int, ThreadPoolExecutor]] = None
 _pool_lock = threading.Lock()
@@ -120,11 +121,28 @@ class CallGroup(Executor):
         Raises:
             RuntimeError: the group was shut down.
         """
+        return self._schedule(lambda: fn(*args, **kwargs), first=False)
+
+    def submit_first(self, fn: Callable[[], Result]) -> Future[Result]:
+        """Schedule ``fn()`` ahead of every call still waiting for a slot.
+
+        For the short step that finishes a piece of work (an LFS object's completion and
+        verify call): it must not wait behind every transfer not started yet.
+
+        Raises:
+            RuntimeError: the group was shut down.
+        """
+        return self._schedule(fn, first=True)
+
+    def _schedule(self, call: Callable[[], Result], first: bool) -> Future[Result]:
         future: Future[Result] = Future()
         with self._lock:
             if self._closed:
                 raise RuntimeError("cannot schedule new calls after shutdown")
-            self._waiting.append((future, lambda: fn(*args, **kwargs)))
+            if first:
+                self._waiting.appendleft((future, call))
+            else:
+                self._waiting.append((future, call))
         self._start_waiting()
         return future
 

@@ -285,7 +285,9 @@ class _Job:
             last = self._remaining == 0
         if last:
             try:
-                pool.submit(self._finish).add_done_callback(self._finish_done)
+                # Ahead of the transfers still waiting: the object is done once verified.
+                submit_first = getattr(pool, "submit_first", pool.submit)
+                submit_first(self._finish).add_done_callback(self._finish_done)
             except RuntimeError as exc:  # the pool is shutting down after another failure
                 self.fail(exc)
 
