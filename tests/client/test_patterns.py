@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import List
 
@@ -28,10 +29,14 @@ _PATHS = st.lists(st.sampled_from(["a", "b", ".git", "x.txt", "d", "[a]"]), min_
 def test_filters_agree_with_fnmatch_pattern_by_pattern(
     paths: List[str], patterns: List[str]
 ) -> None:
+    def any_fnmatch(path: str, pats: List[str]) -> bool:
+        return any(fnmatch(path, pattern) for pattern in pats)
+
     allowed = filter_paths(paths, allow_patterns=patterns)
-    assert allowed == [p for p in paths if matches_any(p, patterns)]
+    assert allowed == [p for p in paths if any_fnmatch(p, patterns)]
     ignored = filter_paths(paths, ignore_patterns=patterns + DEFAULT_IGNORE_PATTERNS)
-    assert ignored == [p for p in paths if not matches_any(p, patterns + DEFAULT_IGNORE_PATTERNS)]
+    assert ignored == [p for p in paths if not any_fnmatch(p, patterns + DEFAULT_IGNORE_PATTERNS)]
+    assert [matches_any(p, patterns) for p in paths] == [any_fnmatch(p, patterns) for p in paths]
 
 
 def test_listing_is_sorted_by_components_with_dot_files_and_no_git(tmp_path: Path) -> None:

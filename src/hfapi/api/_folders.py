@@ -1,19 +1,21 @@
 """What ``upload_folder`` needs besides the commit itself: the call's record, the local
-folder check, the hashed additions and the revision of the returned URL."""
+folder check, its operations (additions hashed a chunk at a time) and the revision of the
+returned URL."""
 
 from __future__ import annotations
 
 import io
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, Iterator, List, NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, Dict, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from .. import constants
 from .._validators import normalize_repo_path, quote
 
 if TYPE_CHECKING:
-    from ..commit.operations import CommitOperationAdd
+    from ..commit.operations import CommitOperationAdd, CommitOperationDelete
     from ..models.git import CommitInfo
+    from ._commit_engine import CommitClient
 
 #: Files of an upload_folder smaller than this keep their content from hashing to sending:
 #: at most the folder's small files in memory, less than the commit body would take.
@@ -61,16 +63,17 @@ def hashed_addition_chunks(
     from ..commit.concurrency import CallGroup
     from ..commit.operations import CommitOperationAdd, open_regular_file
 
-    kept = [0, keep_below]  # bytes kept so far, and the size under which files are kept
+    kept_bytes = 0
 
     def addition(relpath: str, handle: Optional[io.FileIO] = None) -> CommitOperationAdd:
+        nonlocal keep_below, kept_bytes
         local = os.path.join(folder, relpath)
         handle = handle or open_regular_file(local)
-        added = CommitOperationAdd._of_open_file(prefix + relpath, local, handle, kept[1])
-        if added.upload_info.size < kept[1]:
-            kept[0] += added.upload_info.size
-            if kept[0] >= KEEP_CONTENT_BUDGET:
-                kept[1] = 0
+        added = CommitOperationAdd._of_open_file(prefix + relpath, local, handle, keep_below)
+        if added.upload_info.size < keep_below:
+            kept_bytes += added.upload_info.size
+            if kept_bytes >= KEEP_CONTENT_BUDGET:
+                keep_below = 0  # the budget is spent: later files are read again when sent
         return added
 
     for start in range(0, len(relpaths), chunk_size):
@@ -93,6 +96,56 @@ def hashed_addition_chunks(
             finally:
                 group.shutdown(wait=True, cancel_futures=True)
         yield [done[index] for index in range(len(chunk))]
+
+
+def folder_operations(
+    client: CommitClient, upload: FolderUpload, keep_contents: bool
+) -> Tuple[List[CommitOperationDelete], Iterator[List[CommitOperationAdd]]]:
+    """The deletions (listing order), and the additions (sorted) as lazily hashed chunks.
+
+    The local folder is listed and the remote one (for ``delete_patterns``) before
+    this returns; each chunk of additions is hashed only when it is asked for. Small
+    contents are kept from hashing to sending when ``keep_contents`` (one commit).
+    """
+    from ..commit.operations import CommitOperationDelete
+    from ..commit.patterns import (
+        DEFAULT_IGNORE_PATTERNS,
+        as_pattern_list,
+        filter_paths,
+        list_local_files,
+        remote_paths_to_delete,
+    )
+
+    folder = local_folder(upload.folder_path)
+    prefix = f"{upload.destination}/" if upload.destination else ""
+    # A new list: the caller's is not modified (the reference extends it in place).
+    ignore = (as_pattern_list(upload.ignore_patterns) or []) + DEFAULT_IGNORE_PATTERNS
+
+    to_delete: List[str] = []
+    if upload.delete_patterns is not None:
+        listed = constants.DEFAULT_REVISION if upload.create_pr else upload.revision
+        url = client._repo_api_url(
+            upload.repo_id,
+            upload.repo_type,
+            "tree",
+            quote(listed or constants.DEFAULT_REVISION),
+        )
+        params = {"recursive": True, "expand": False}
+        entries = client._paginate(url, token=upload.token, params=params)
+        to_delete = remote_paths_to_delete(entries, prefix, upload.delete_patterns)
+
+    relpaths = filter_paths(
+        list_local_files(folder), allow_patterns=upload.allow_patterns, ignore_patterns=ignore
+    )
+    added = {prefix + relpath for relpath in relpaths}
+    deletions = [
+        CommitOperationDelete(path, is_folder=False) for path in to_delete if path not in added
+    ]
+    keep_below = KEEP_CONTENT_BELOW if keep_contents else 0
+    chunks = hashed_addition_chunks(
+        folder, prefix, relpaths, constants.PREUPLOAD_CHUNK_SIZE, keep_below
+    )
+    return deletions, chunks
 
 
 def local_folder(folder_path: Union[str, Path]) -> str:

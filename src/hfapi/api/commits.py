@@ -8,11 +8,9 @@ from typing import (
     TYPE_CHECKING,
     BinaryIO,
     Iterable,
-    Iterator,
     List,
     Literal,
     Optional,
-    Tuple,
     Union,
     overload,
 )
@@ -20,13 +18,7 @@ from typing import (
 from .. import constants
 from .._validators import INVALID_REPO_TYPE, quote, validate_hub_args
 from ._docs import with_commit_docs as _docs
-from ._folders import (
-    KEEP_CONTENT_BELOW,
-    FolderUpload,
-    hashed_addition_chunks,
-    local_folder,
-    url_revision,
-)
+from ._folders import FolderUpload, folder_operations, url_revision
 from .deletes import DeletesMixin
 from .multi_commits import MultiCommitsMixin
 
@@ -507,7 +499,7 @@ class CommitsMixin(DeletesMixin, MultiCommitsMixin):
             raise ValueError("Multi-commits can only be pushed to the `main` branch.")
         # One commit: small contents are kept from hashing to sending. Several commits
         # would keep them until the last one, so there they are read again instead.
-        deletions, chunks = self._folder_operations(upload, keep_contents=not multi_commits)
+        deletions, chunks = folder_operations(self, upload, keep_contents=not multi_commits)
         if multi_commits:
             operations: List[Union[CommitOperationAdd, CommitOperationDelete]] = [*deletions]
             operations.extend(itertools.chain.from_iterable(chunks))
@@ -552,51 +544,3 @@ class CommitsMixin(DeletesMixin, MultiCommitsMixin):
         return (
             f"{self._web_url(upload.repo_id, upload.repo_type)}/tree/{where}/{upload.destination}"
         )
-
-    def _folder_operations(
-        self, upload: "FolderUpload", keep_contents: bool
-    ) -> Tuple[List[CommitOperationDelete], Iterator[List[CommitOperationAdd]]]:
-        """The deletions (listing order), and the additions (sorted) as lazily hashed chunks.
-
-        The local folder is listed and the remote one (for ``delete_patterns``) before
-        this returns; each chunk of additions is hashed only when it is asked for.
-        """
-        from ..commit.operations import CommitOperationDelete
-        from ..commit.patterns import (
-            DEFAULT_IGNORE_PATTERNS,
-            as_pattern_list,
-            filter_paths,
-            list_local_files,
-            remote_paths_to_delete,
-        )
-
-        folder = local_folder(upload.folder_path)
-        prefix = f"{upload.destination}/" if upload.destination else ""
-        # A new list: the caller's is not modified (the reference extends it in place).
-        ignore = (as_pattern_list(upload.ignore_patterns) or []) + DEFAULT_IGNORE_PATTERNS
-
-        to_delete: List[str] = []
-        if upload.delete_patterns is not None:
-            listed = constants.DEFAULT_REVISION if upload.create_pr else upload.revision
-            url = self._repo_api_url(
-                upload.repo_id,
-                upload.repo_type,
-                "tree",
-                quote(listed or constants.DEFAULT_REVISION),
-            )
-            params = {"recursive": True, "expand": False}
-            entries = self._paginate(url, token=upload.token, params=params)
-            to_delete = remote_paths_to_delete(entries, prefix, upload.delete_patterns)
-
-        relpaths = filter_paths(
-            list_local_files(folder), allow_patterns=upload.allow_patterns, ignore_patterns=ignore
-        )
-        added = {prefix + relpath for relpath in relpaths}
-        deletions = [
-            CommitOperationDelete(path, is_folder=False) for path in to_delete if path not in added
-        ]
-        keep_below = KEEP_CONTENT_BELOW if keep_contents else 0
-        chunks = hashed_addition_chunks(
-            folder, prefix, relpaths, constants.PREUPLOAD_CHUNK_SIZE, keep_below
-        )
-        return deletions, chunks

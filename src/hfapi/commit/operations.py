@@ -473,11 +473,11 @@ def open_regular_file(local: str) -> io.FileIO:
     try:
         return io.FileIO(os.open(local, flags), "rb", closefd=True)
     except PermissionError:
-        raise
+        if not os.path.isdir(local):  # Windows refuses to open a folder this way
+            raise
     except (OSError, ValueError):
-        raise ValueError(
-            f"Provided path: '{local}' is not a file on the local file system"
-        ) from None
+        pass
+    raise ValueError(f"Provided path: '{local}' is not a file on the local file system")
 
 
 def expanded_path(path: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from fnmatch import fnmatch, translate
+from fnmatch import translate
 from typing import Any, Callable, Dict, Iterable, List, Optional, TypeVar, Union
 
 __all__ = [
@@ -47,7 +47,7 @@ def matches_any(path: str, patterns: Iterable[str]) -> bool:
         >>> matches_any("a/b/c.txt", ["*.txt"])
         True
     """
-    return any(fnmatch(path, pattern) for pattern in patterns)
+    return _matcher(list(patterns))(path)
 
 
 def filter_paths(
@@ -88,10 +88,11 @@ def filter_paths(
 
 
 def _matcher(patterns: List[str]) -> Callable[[str], bool]:
-    """``matches_any`` for a fixed list: one regex for all of them, compiled once.
+    """Whether a path matches any of ``patterns``: one regex for all of them, compiled once.
 
     Same answers as :func:`fnmatch.fnmatch` pattern by pattern (both sides go through
-    ``os.path.normcase``), at one match per path instead of one per pattern.
+    ``os.path.normcase`` and :func:`fnmatch.translate`), at one match per path instead of
+    one per pattern.
     """
     if not patterns:
         return lambda path: False
@@ -159,7 +160,7 @@ def remote_paths_to_delete(
         >>> remote_paths_to_delete([{"type": "file", "path": "logs/a.txt"}], "logs/", "*.txt")
         ['logs/a.txt']
     """
-    patterns = as_pattern_list(delete_patterns) or []
+    doomed = _matcher(as_pattern_list(delete_patterns) or [])
     found = []
     for entry in entries:
         path = entry.get("path")
@@ -167,6 +168,6 @@ def remote_paths_to_delete(
             continue
         if path == ".gitattributes" or not path.startswith(prefix):
             continue
-        if matches_any(path[len(prefix) :], patterns):
+        if doomed(path[len(prefix) :]):
             found.append(path)
     return found
