@@ -159,17 +159,23 @@ class CallGroup(Executor):
             shared_pool().submit(self._run, future, call)
 
     def _run(self, future: Future[Any], call: Callable[[], Any]) -> None:
+        # The slot is freed before the future resolves, so that a done-callback scheduling
+        # a follow-up call (an LFS object's verify) can get it at once.
         try:
             result = call()
         except BaseException as error:  # handed to the waiter, as an executor does
-            with self._lock:
-                self._free += 1
+            self._free_slot()
             future.set_exception(error)
         else:
-            with self._lock:
-                self._free += 1
+            self._free_slot()
             future.set_result(result)
+        with self._lock:
+            self._started.discard(future)  # only calls still resolving stay for shutdown
         self._start_waiting()
+
+    def _free_slot(self) -> None:
+        with self._lock:
+            self._free += 1
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Accept no more calls; optionally cancel those not started, and wait for the rest."""
